@@ -1,0 +1,24 @@
+/// Everything the manifests declare, as plain values. Collections are sorted by name so that two
+/// loads of the same manifests compare equal whatever the file order.
+public struct DesiredState: Sendable, Hashable, Codable {
+    public var providers: [Provider]
+    /// Nil when no manifest declares one; the gateway's defaults apply.
+    public var policy: GatewayPolicy?
+    public var teams: [Team]
+    public var rules: [Rule]
+
+    public init(providers: [Provider] = [], policy: GatewayPolicy? = nil, teams: [Team] = [], rules: [Rule] = []) {
+        self.providers = providers.sorted { $0.name < $1.name }
+        self.policy = policy
+        self.teams = teams.sorted { $0.name < $1.name }
+        self.rules = rules.sorted { $0.name < $1.name }
+    }
+
+    /// The number of API keys across all teams.
+    public var keyCount: Int { teams.reduce(0) { $0 + $1.keys.count } }
+
+    /// Rules in evaluation order: ascending priority, ties by name.
+    public var rulesInEvaluationOrder: [Rule] {
+        rules.sorted { ($0.priority, $0.name) < ($1.priority, $1.name) }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import GatewayModel
+import YAMLCore
+
+/// Loads manifests from files, directories or memory into a `ManifestSet`.
+///
+/// Loading never throws and never stops at the first problem: every diagnostic of every file
+/// comes back at once, and the caller decides (exit code 1 on any error).
+public struct ManifestLoader: Sendable {
+    /// Tuning and context for a load.
+    public struct Options: Sendable {
+        public var limits: YAMLLimits
+        /// The instant expiry warnings compare against; nil skips them (for reproducible output).
+        public var now: Timestamp?
+        /// Files larger than this are refused rather than read.
+        public var maxFileBytes: Int
+
+        public init(limits: YAMLLimits = .default, now: Timestamp? = .now, maxFileBytes: Int = 256 << 20) {
+            self.limits = limits
+            self.now = now
+            self.maxFileBytes = maxFileBytes
+        }
+    }
+
+    /// Manifest text held in memory, named as if it were a file.
+    public struct Source: Sendable {
+        public var path: String
+        public var bytes: [UInt8]
+
+        public init(path: String, bytes: [UInt8]) {
+            self.path = path
+            self.bytes = bytes
+        }
+
+        public init(path: String, text: String) {
+            self.init(path: path, bytes: Array(text.utf8))
+        }
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    /// Loads every manifest under `paths` (files, or directories searched recursively).
+    public func load(paths: [String]) -> ManifestSet {
+        let (files, discoveryDiagnostics) = ManifestFiles.discover(paths)
+        var sources: [Source] = []
+        var diagnostics = discoveryDiagnostics
+        for file in files {
+            switch read(file) {
+            case .success(let bytes): sources.append(Source(path: file, bytes: bytes))
+            case .failure(let diagnostic): diagnostics.append(diagnostic)
+            }
+        }
+        var set = load(sources: sources)
+        set.files = files
+        set.diagnostics = (diagnostics + set.diagnostics).sortedByLocation()
+        return set
+    }
+
+    /// Loads manifests already in memory.
+    public func load(sources: [Source]) -> ManifestSet {
+        var diagnostics: [Diagnostic] = []
+        var documents: [ManifestDocument] = []
+        for source in sources {
+            var reader = DocumentReader(file: source.path)
+            reader.read(YAMLParser.parse(source.bytes, limits: options.limits))
+            diagnostics += reader.diagnostics
+            documents += reader.documents
+        }
+        var assembler = ManifestAssembler(documents: documents)
+        let (state, kept) = assembler.assemble(now: options.now)
+        diagnostics += assembler.diagnostics
+        return ManifestSet(
+            state: state, diagnostics: diagnostics.sortedByLocation(), documents: kept, files: sources.map(\.path))
+    }
+
+    private func read(_ file: String) -> Result<[UInt8], Diagnostic> {
+        let location = SourceLocation(file: file)
+        guard let handle = FileHandle(forReadingAtPath: file) else {
+            return .failure(.error(.fileUnreadable, at: location, "cannot open the file for reading"))
+        }
+        defer { try? handle.close() }
+        do {
+            let data = try handle.read(upToCount: options.maxFileBytes + 1) ?? Data()
+            guard data.count <= options.maxFileBytes else {
+                return .failure(
+                    .error(.fileUnreadable, at: location, "file is larger than \(options.maxFileBytes >> 20) MiB"))
+            }
+            return .success([UInt8](data))
+        } catch {
+            return .failure(
+                .error(.fileUnreadable, at: location, "cannot read the file: \(error.localizedDescription)"))
+        }
+    }
+}
+
+extension Timestamp {
+    /// The current instant.
+    public static var now: Timestamp {
+        let interval = Date().timeIntervalSince1970
+        return Timestamp(seconds: Int64(interval.rounded(.down)), nanoseconds: 0)
+    }
+}

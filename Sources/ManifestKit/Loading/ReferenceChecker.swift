@@ -1,0 +1,107 @@
+import GatewayModel
+import YAMLCore
+
+/// Checks that every name a document uses resolves, and that names inside a team are unique.
+struct ReferenceChecker {
+    private(set) var diagnostics: [Diagnostic] = []
+    private let providerNames: Set<String>
+    private let teamNames: Set<String>
+    /// Teams by name, to resolve `team/key` references without building a string per key.
+    private let teams: [String: Team]
+
+    init(state: DesiredState) {
+        providerNames = Set(state.providers.map(\.name))
+        teamNames = Set(state.teams.map(\.name))
+        teams = Dictionary(state.teams.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    mutating func check(_ document: ManifestDocument) {
+        let spec = document.node["spec"]
+        switch document.kind {
+        case .team:
+            for (index, node) in (spec?["providers"]?.sequence ?? []).enumerated() {
+                provider(node, in: document, field: "spec.providers[\(index)]")
+            }
+            unique(spec?["byok"]?.sequence, field: "spec.byok", what: "BYOK credential", in: document)
+            for (index, credential) in (spec?["byok"]?.sequence ?? []).enumerated() {
+                if let node = credential["provider"] {
+                    provider(node, in: document, field: "spec.byok[\(index)].provider")
+                }
+            }
+            unique(spec?["keys"]?.sequence, field: "spec.keys", what: "key", in: document)
+        case .provider:
+            var seen: [String: YAMLNode] = [:]
+            for (index, model) in (spec?["models"]?.sequence ?? []).enumerated() {
+                guard let id = model["id"], let text = id.stringValue else { continue }
+                if let first = seen[text] {
+                    diagnostics.append(
+                        .error(
+                            .duplicateItem, at: document.location(of: id),
+                            "spec.models[\(index)].id: model '\(text)' is listed twice in Provider '\(document.name)'",
+                            notes: [.init("first listed here", at: document.location(of: first))]))
+                } else {
+                    seen[text] = id
+                }
+            }
+        case .rule:
+            let match = spec?["match"]
+            for (index, node) in (match?["teams"]?.sequence ?? []).enumerated() {
+                guard let name = node.stringValue, StringFormat.resourceName.accepts(name) else { continue }
+                if !teamNames.contains(name) {
+                    report(node, in: document, "spec.match.teams[\(index)]: unknown Team '\(name)'", name, teamNames)
+                }
+            }
+            for (index, node) in (match?["keys"]?.sequence ?? []).enumerated() {
+                key(node, in: document, field: "spec.match.keys[\(index)]")
+            }
+            for (index, node) in (spec?["route"]?["providers"]?.sequence ?? []).enumerated() {
+                provider(node, in: document, field: "spec.route.providers[\(index)]")
+            }
+        case .gatewayPolicy:
+            break
+        }
+    }
+
+    private mutating func provider(_ node: YAMLNode, in document: ManifestDocument, field: String) {
+        guard let name = node.stringValue, StringFormat.resourceName.accepts(name), !providerNames.contains(name)
+        else { return }
+        report(node, in: document, "\(field): unknown Provider '\(name)'", name, providerNames)
+    }
+
+    private mutating func key(_ node: YAMLNode, in document: ManifestDocument, field: String) {
+        guard let reference = node.stringValue, StringFormat.keyReference.accepts(reference) else { return }
+        let team = String(reference.prefix { $0 != "/" })
+        let key = String(reference.dropFirst(team.count + 1))
+        if let keys = teams[team]?.keys {
+            guard !keys.contains(where: { $0.name == key }) else { return }
+            let message = "\(field): Team '\(team)' has no key '\(key)'"
+            let hint = DidYouMean.hint(for: key, among: keys.map(\.name))
+            diagnostics.append(.error(.unknownReference, at: document.location(of: node), message + hint))
+        } else {
+            report(node, in: document, "\(field): unknown Team '\(team)' in '\(reference)'", team, teamNames)
+        }
+    }
+
+    private mutating func report(
+        _ node: YAMLNode, in document: ManifestDocument, _ message: String, _ name: String, _ candidates: Set<String>
+    ) {
+        let hint = DidYouMean.hint(for: name, among: candidates.sorted())
+        diagnostics.append(.error(.unknownReference, at: document.location(of: node), message + hint))
+    }
+
+    private mutating func unique(_ items: [YAMLNode]?, field: String, what: String, in document: ManifestDocument) {
+        var seen: [String: YAMLNode] = [:]
+        for (index, item) in (items ?? []).enumerated() {
+            guard let nameNode = item["name"], let name = nameNode.stringValue else { continue }
+            if let first = seen[name] {
+                diagnostics.append(
+                    .error(
+                        .duplicateName, at: document.location(of: nameNode),
+                        "\(field)[\(index)].name: Team '\(document.name)' already has a \(what) named '\(name)'",
+                        notes: [.init("first defined here", at: document.location(of: first))]))
+            } else {
+                seen[name] = nameNode
+            }
+        }
+    }
+}
