@@ -7,11 +7,24 @@ let package = Package(
     products: [
         .executable(name: "gwctl", targets: ["gwctl"]),
         .executable(name: "gwbench", targets: ["gwbench"]),
+        .executable(name: "gatewayd", targets: ["gatewayd"]),
         .library(name: "ManifestKit", targets: ["ManifestKit"]),
         .library(name: "GatewayModel", targets: ["GatewayModel"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // libyaml, linked from the system (Debian: libyaml-dev).
@@ -26,6 +39,50 @@ let package = Package(
         .target(name: "GatewayModel"),
         // Manifests → DesiredState: loading, validation, diagnostics, JSON Schema.
         .target(name: "ManifestKit", dependencies: ["YAMLCore", "GatewayModel"]),
+        // The gateway's state: the store protocol, SQLite (GRDB), secrets at rest, changesets.
+        .target(
+            name: "GatewayStore",
+            dependencies: [
+                "GatewayModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Wire types and client generated from schemas/admin-api.yaml (the spec is symlinked in).
+        .target(
+            name: "AdminAPI",
+            dependencies: [
+                "GatewayModel",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+        // gatewayd's HTTP wiring: the admin API over the store, authentication, errors.
+        .target(
+            name: "GatewayServer",
+            dependencies: [
+                "AdminAPI", "GatewayStore", "GatewayModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "gatewayd",
+            dependencies: [
+                "GatewayServer", "GatewayStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "gwctl",
             dependencies: [
@@ -36,7 +93,9 @@ let package = Package(
         .executableTarget(
             name: "gwbench",
             dependencies: [
-                "ManifestKit",
+                "ManifestKit", "GatewayModel", "GatewayStore", "GatewayServer", "AdminAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,5 +104,16 @@ let package = Package(
         .testTarget(name: "YAMLCoreTests", dependencies: ["YAMLCore", "TestSupport"]),
         .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit", "GatewayModel", "TestSupport"]),
         .testTarget(name: "GwctlTests", dependencies: ["ManifestKit", "GatewayModel", "TestSupport"]),
+        .testTarget(
+            name: "GatewayStoreTests",
+            dependencies: ["GatewayStore", "GatewayModel", "TestSupport"]
+        ),
+        .testTarget(
+            name: "GatewayServerTests",
+            dependencies: [
+                "GatewayServer", "GatewayStore", "AdminAPI", "GatewayModel", "TestSupport", "YAMLCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ]
 )

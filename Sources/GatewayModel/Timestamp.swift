@@ -1,3 +1,5 @@
+import Foundation
+
 /// An instant parsed from RFC 3339 text, kept as seconds since the Unix epoch (UTC).
 ///
 /// A strict parser of our own: Foundation's date formatters accept more than RFC 3339 allows
@@ -11,6 +13,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public init(seconds: Int64, nanoseconds: Int32 = 0) {
         self.seconds = seconds
         self.nanoseconds = nanoseconds
+    }
+
+    /// The current instant, to the second: stored timestamps then sort correctly as text.
+    public static var now: Timestamp {
+        Timestamp(seconds: Int64(Date().timeIntervalSince1970.rounded(.down)))
     }
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {

@@ -96,11 +96,3 @@ public struct ManifestLoader: Sendable {
         }
     }
 }
-
-extension Timestamp {
-    /// The current instant.
-    public static var now: Timestamp {
-        let interval = Date().timeIntervalSince1970
-        return Timestamp(seconds: Int64(interval.rounded(.down)), nanoseconds: 0)
-    }
-}

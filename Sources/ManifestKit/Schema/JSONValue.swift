@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// A JSON value whose objects keep their key order, so generated files are stable and readable.
 public indirect enum JSONValue: Sendable, Hashable {
     case null
@@ -67,20 +69,6 @@ public indirect enum JSONValue: Sendable, Hashable {
 
     /// Writes `value` as a JSON string literal with the escapes RFC 8259 requires.
     public static func writeString(_ value: String, into out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        JSONText.appendQuoted(value, to: &out)
     }
 }

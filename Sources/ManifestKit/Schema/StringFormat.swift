@@ -28,7 +28,7 @@ public enum StringFormat: Sendable, Hashable {
     public var jsonSchemaPattern: String? {
         switch self {
         case .any, .nonEmpty, .dateTime: return nil
-        case .resourceName: return "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
+        case .resourceName: return ResourceName.pattern
         case .keyReference: return "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
         case .modelID: return "^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:-]*$"
         case .modelGlob: return "^[A-Za-z0-9._:/*?-]+$"
@@ -99,13 +99,7 @@ public enum StringFormat: Sendable, Hashable {
     }
 
     static func isResourceName<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
-        guard let first = bytes.first, bytes.count <= 63 else { return false }
-        var last = first
-        for byte in bytes {
-            guard (97...122).contains(byte) || (48...57).contains(byte) || byte == 45 else { return false }
-            last = byte
-        }
-        return first != 45 && last != 45
+        ResourceName.isValid(bytes)
     }
 
     static func isAlphanumeric(_ byte: UInt8) -> Bool {

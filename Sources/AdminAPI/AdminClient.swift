@@ -1,0 +1,97 @@
+import AsyncHTTPClient
+import Foundation
+import GatewayModel
+import HTTPTypes
+import NIOCore
+import OpenAPIAsyncHTTPClient
+import OpenAPIRuntime
+
+/// The admin API over HTTP, for gwctl against a running gatewayd.
+public struct AdminClient: GatewayAdmin {
+    public let serverURL: URL
+    public var targetDescription: String { serverURL.absoluteString }
+    let client: Client
+
+    /// A client for the gateway at `serverURL` (e.g. `http://127.0.0.1:8080`), authenticating with `token`.
+    public init(serverURL: URL, token: String?, httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(120)) {
+        self.serverURL = serverURL
+        client = Client(
+            serverURL: serverURL,
+            configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+            transport: AsyncHTTPClientTransport(configuration: .init(client: httpClient, timeout: timeout)),
+            middlewares: [BearerToken(token: token)])
+    }
+
+    public func state() async throws -> GatewayState {
+        switch try await call({ try await client.getState() }) {
+        case .ok(let ok): return try ok.body.json
+        case .default(let status, let error): throw Self.error(status, try? error.body.json)
+        }
+    }
+
+    public func apply(_ changeset: Changeset) async throws -> ChangesetResult {
+        switch try await call({ try await client.applyChangeset(body: .json(changeset)) }) {
+        case .ok(let ok): return try ok.body.json
+        case .default(let status, let error): throw Self.error(status, try? error.body.json)
+        }
+    }
+
+    /// A team's credit balance.
+    public func credits(team: String) async throws -> CreditBalance {
+        switch try await call({ try await client.getCredits(path: .init(team: team)) }) {
+        case .ok(let ok): return try ok.body.json
+        case .default(let status, let error): throw Self.error(status, try? error.body.json)
+        }
+    }
+
+    /// Adds credits to a team.
+    public func grantCredits(team: String, _ grant: CreditGrant) async throws -> CreditBalance {
+        switch try await call({ try await client.grantCredits(path: .init(team: team), body: .json(grant)) }) {
+        case .ok(let ok): return try ok.body.json
+        case .default(let status, let error): throw Self.error(status, try? error.body.json)
+        }
+    }
+
+    /// Audit entries after `after`, oldest first.
+    public func auditLog(after: Int64 = 0, limit: Int = 1000) async throws -> [AuditEntry] {
+        switch try await call({ try await client.getAuditLog(query: .init(after: after, limit: limit)) }) {
+        case .ok(let ok): return try ok.body.json.entries
+        case .default(let status, let error): throw Self.error(status, try? error.body.json)
+        }
+    }
+
+    /// Runs a call, turning transport failures into `GatewayAdminError.transport`.
+    private func call<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ClientError {
+            throw GatewayAdminError.transport(String(describing: error.underlyingError))
+        }
+    }
+
+    static func error(_ status: Int, _ body: Components.Schemas.ErrorResponse?) -> GatewayAdminError {
+        let code = body?.error.code ?? "http_\(status)"
+        let message = body?.error.message ?? "HTTP \(status)"
+        switch (status, code) {
+        case (409, _): return .conflict(body?.error.conflicts ?? [])
+        case (422, _): return .invalidChangeset(body?.error.problems ?? [])
+        case (401, _): return .unauthorized(message)
+        case (403, _): return .forbidden(message)
+        default: return .failed(status: status, code: code, message: message)
+        }
+    }
+}
+
+/// Adds `Authorization: Bearer <token>` to every request.
+struct BearerToken: ClientMiddleware {
+    let token: String?
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
+        next: (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        var request = request
+        if let token { request.headerFields[.authorization] = "Bearer \(token)" }
+        return try await next(request, body, baseURL)
+    }
+}

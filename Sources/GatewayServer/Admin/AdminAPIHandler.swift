@@ -1,0 +1,195 @@
+import AdminAPI
+import GatewayModel
+import GatewayStore
+import Logging
+
+/// The admin API's operations over a `GatewayStore`. Authentication and roles are enforced
+/// before these run (`AdminAuthMiddleware`); the caller is `AdminPrincipal.current`.
+struct AdminAPIHandler: APIProtocol {
+    let store: any GatewayStore
+    let logger: Logger
+
+    private var actor: String { AdminPrincipal.current?.name ?? "unknown" }
+
+    func health(_ input: Operations.Health.Input) async throws -> Operations.Health.Output {
+        do {
+            return .ok(.init(body: .json(.init(status: .ok, revision: try await store.revision()))))
+        } catch {
+            return .default(statusCode: failure(error).0, failure(error).1)
+        }
+    }
+
+    func getState(_ input: Operations.GetState.Input) async throws -> Operations.GetState.Output {
+        do {
+            return .ok(.init(body: .json(try await store.state())))
+        } catch {
+            let (status, body) = failure(error)
+            return .default(statusCode: status, body)
+        }
+    }
+
+    func getProvider(_ input: Operations.GetProvider.Input) async throws -> Operations.GetProvider.Output {
+        let ref = ResourceRef.provider(input.path.name)
+        do {
+            guard case .provider(let record)? = try await store.resource(ref) else { throw StoreError.notFound(ref) }
+            return .ok(.init(body: .json(record)))
+        } catch {
+            let (status, body) = failure(error)
+            return .default(statusCode: status, body)
+        }
+    }
+
+    func getPolicy(_ input: Operations.GetPolicy.Input) async throws -> Operations.GetPolicy.Output {
+        do {
+            guard case .policy(let record)? = try await store.resource(.policy) else {
+                throw StoreError.notFound(.policy)
+            }
+            return .ok(.init(body: .json(record)))
+        } catch {
+            let (status, body) = failure(error)
+            return .default(statusCode: status, body)
+        }
+    }
+
+    func getTeam(_ input: Operations.GetTeam.Input) async throws -> Operations.GetTeam.Output {
+        let ref = ResourceRef.team(input.path.team)
+        do {
+            guard case .team(let record)? = try await store.resource(ref) else { throw StoreError.notFound(ref) }
+            return .ok(.init(body: .json(record)))
+        } catch {
+            let (status, body) = failure(error)
+            return .default(statusCode: status, body)
+        }
+    }
+
+    func getCredential(_ input: Operations.GetCredential.Input) async throws -> Operations.GetCredential.Output {
+        let ref = ResourceRef.credential(team: input.path.team, name: input.path.name)
+        do {
+            guard case .credential(let record)? = try await store.resource(ref) else {
+                throw StoreError.notFound(ref)
+            }
+            return .ok(.init(body: .json(record)))
+        } catch {
+            let (status, body) = failure(error)
+            return .default(statusCode: status, body)
+        }
+    }
+
+    func getAPIKey(_ input: Operations.GetAPIKey.Input) async throws -> Operations.GetAPIKey.Output {
+        let ref = ResourceRef.apiKey(team: input.path.team, name: input.path.name)
+        do {
+            guard case .apiKey(let record)? = try await store.resource(ref) else { throw StoreError.notFound(ref) }
+            return .ok(.init(body: .json(record)))
+        } catch {
+            let (status, body) = failure(error)
+            return .default(statusCode: status, body)
+        }
+    }
+
+    func getRule(_ input: Operations.GetRule.Input) async throws -> Operations.GetRule.Output {
+        let ref = ResourceRef.rule(input.path.name)
+        do {
+            guard case .rule(let record)? = try await store.resource(ref) else { throw StoreError.notFound(ref) }
+            return .ok(.init(body: .json(record)))
+        } catch {
+            let (status, body) = failure(error)
+            return .default(statusCode: status, body)
+        }
+    }
+
+    func applyChangeset(_ input: Operations.ApplyChangeset.Input) async throws -> Operations.ApplyChangeset.Output {
+        do {
+            guard case .json(let changeset) = input.body else { throw StoreError.invalid("expected JSON") }
+            let result = try await store.apply(changeset, actor: actor)
+            // Counts only: the result may hold minted secrets, which never reach a log.
+            logger.info(
+                "changeset applied",
+                metadata: [
+                    "actor": .string(actor), "operations": .stringConvertible(changeset.operations.count),
+                    "revision": .stringConvertible(result.revision),
+                ])
+            return .ok(.init(body: .json(result)))
+        } catch {
+            let (status, body) = failure(error)
+            return .default(statusCode: status, body)
+        }
+    }
+
+    func getCredits(_ input: Operations.GetCredits.Input) async throws -> Operations.GetCredits.Output {
+        do {
+            guard let balance = try await store.credits(team: input.path.team) else {
+                throw StoreError.notFound(.team(input.path.team))
+            }
+            return .ok(.init(body: .json(balance)))
+        } catch {
+            let (status, body) = failure(error)
+            return .default(statusCode: status, body)
+        }
+    }
+
+    func grantCredits(_ input: Operations.GrantCredits.Input) async throws -> Operations.GrantCredits.Output {
+        do {
+            guard case .json(let grant) = input.body else { throw StoreError.invalid("expected JSON") }
+            let balance = try await store.grantCredits(team: input.path.team, grant, actor: actor)
+            logger.info(
+                "credits granted",
+                metadata: [
+                    "actor": .string(actor), "team": .string(input.path.team),
+                    "amountMicroUSD": .stringConvertible(grant.amountMicroUSD),
+                ])
+            return .ok(.init(body: .json(balance)))
+        } catch {
+            let (status, body) = failure(error)
+            return .default(statusCode: status, body)
+        }
+    }
+
+    func getAuditLog(_ input: Operations.GetAuditLog.Input) async throws -> Operations.GetAuditLog.Output {
+        do {
+            let after = input.query.after ?? 0
+            let limit = input.query.limit ?? 1000
+            guard after >= 0, (1...10_000).contains(limit) else {
+                throw StoreError.invalid("after must be at least 0 and limit between 1 and 10000")
+            }
+            let entries = try await store.auditLog(after: after, limit: limit)
+            return .ok(.init(body: .json(.init(entries: entries))))
+        } catch {
+            let (status, body) = failure(error)
+            return .default(statusCode: status, body)
+        }
+    }
+
+    /// The status and stable error body for a failure.
+    private func failure(_ error: any Error) -> (Int, Components.Responses._Error) {
+        func body(
+            _ code: String, _ message: String, conflicts: [Conflict]? = nil, problems: [ChangeProblem]? = nil
+        ) -> Components.Responses._Error {
+            .init(
+                body: .json(
+                    .init(error: .init(code: code, message: message, conflicts: conflicts, problems: problems))))
+        }
+        switch error {
+        case GatewayAdminError.conflict(let conflicts):
+            return (
+                409,
+                body(
+                    "precondition_failed",
+                    "\(conflicts.count) \(conflicts.count == 1 ? "resource" : "resources") changed: "
+                        + conflicts.map(\.target.description).joined(separator: ", "), conflicts: conflicts)
+            )
+        case GatewayAdminError.invalidChangeset(let problems):
+            return (
+                422,
+                body(
+                    "invalid_changeset", problems.map(\.description).joined(separator: "; "), problems: problems)
+            )
+        case StoreError.notFound(let ref):
+            return (404, body("not_found", "\(ref) does not exist"))
+        case StoreError.invalid(let message):
+            return (400, body("invalid_request", message))
+        default:
+            logger.error("admin request failed", metadata: ["error": .string(String(describing: type(of: error)))])
+            return (500, body("internal", "the gateway could not complete the request"))
+        }
+    }
+}

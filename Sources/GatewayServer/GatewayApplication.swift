@@ -1,0 +1,86 @@
+import AdminAPI
+import GatewayStore
+import HTTPTypes
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+
+/// How gatewayd listens and what it accepts.
+public struct GatewayConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The largest request body accepted, in bytes (a 100k-key changeset is about 30 MB).
+    public var maxBodyBytes: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 << 20) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+/// Builds the gatewayd HTTP application: the admin API over a store, behind authentication.
+public enum GatewayApplication {
+    /// The router, separate from the application so tests can drive it in-process.
+    public static func router(
+        store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger
+    ) throws -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: RouteGuardMiddleware(table: .admin))
+        router.add(middleware: RequestBodyMiddleware(maxBytes: configuration.maxBodyBytes))
+        router.add(middleware: AdminAuthMiddleware(tokens: tokens))
+        // Compact JSON: a 100k-key state is tens of megabytes, and indentation would add a third.
+        try AdminAPIHandler(store: store, logger: logger).registerHandlers(
+            on: router, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
+        return router
+    }
+
+    public static func application(
+        store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        Application(
+            router: try router(store: store, tokens: tokens, configuration: configuration, logger: logger),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "gatewayd"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+    }
+}
+
+/// Turns errors that escape handlers (unknown routes, malformed bodies the generated code rejects)
+/// into the same JSON error shape as everything else, with a stable code.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            switch error.status {
+            case .notFound:
+                return ErrorBody(code: "not_found", message: "no route \(request.method) \(request.uri.path)")
+                    .response(.notFound)
+            case .methodNotAllowed:
+                return ErrorBody(code: "method_not_allowed", message: "\(request.method) is not allowed here")
+                    .response(.methodNotAllowed)
+            case .contentTooLarge:
+                return ErrorBody(code: "body_too_large", message: "the request body is too large")
+                    .response(.contentTooLarge)
+            default:
+                return ErrorBody(code: "invalid_request", message: error.body ?? "the request is invalid")
+                    .response(error.status.code >= 500 ? .internalServerError : .badRequest)
+            }
+        } catch {
+            // The generated server reports undecodable input as a ServerError; everything it
+            // refuses is the client's mistake, so it is a 400 with the decoder's reason.
+            let reason = String(describing: error)
+            return ErrorBody(code: "invalid_request", message: "the request could not be read: \(reason.prefix(300))")
+                .response(.badRequest)
+        }
+    }
+}

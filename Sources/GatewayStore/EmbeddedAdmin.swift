@@ -1,0 +1,24 @@
+import GatewayModel
+
+/// The embedded default: gwctl talks to a store in its own process (state in `.gateway/state.db`)
+/// with the same store code gatewayd serves, so plans behave the same against either.
+public struct EmbeddedAdmin: GatewayAdmin {
+    public let store: any GatewayStore
+    public let targetDescription: String
+    /// Recorded as the actor in the audit log.
+    public let actor: String
+
+    public init(store: any GatewayStore, targetDescription: String, actor: String = "embedded") {
+        self.store = store
+        self.targetDescription = targetDescription
+        self.actor = actor
+    }
+
+    public func state() async throws -> GatewayState {
+        try await store.state()
+    }
+
+    public func apply(_ changeset: Changeset) async throws -> ChangesetResult {
+        try await store.apply(changeset, actor: actor)
+    }
+}

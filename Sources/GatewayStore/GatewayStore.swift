@@ -1,0 +1,39 @@
+import GatewayModel
+
+/// The gateway's state: what manifests describe, plus credits, usage and the audit log.
+///
+/// Every mutation of described resources happens through `apply(_:actor:)`, one transaction per
+/// changeset, and bumps the state revision once; each resource written carries that revision.
+public protocol GatewayStore: Sendable {
+    /// The current state revision.
+    func revision() async throws -> Int64
+    /// The whole described state at one revision (one read transaction).
+    func state() async throws -> GatewayState
+    /// One resource, or nil when it does not exist.
+    func resource(_ ref: ResourceRef) async throws -> StoredResource?
+    /// Applies every operation or none. Throws `GatewayAdminError.conflict` when a precondition
+    /// fails and `GatewayAdminError.invalidChangeset` when an operation is malformed or the result
+    /// would be inconsistent (a key of a missing team, a credential for a missing provider, …).
+    func apply(_ changeset: Changeset, actor: String) async throws -> ChangesetResult
+    /// Adds credits to a team (negative amounts correct a grant). Throws `StoreError.notFound`.
+    func grantCredits(team: String, _ grant: CreditGrant, actor: String) async throws -> CreditBalance
+    /// A team's balance; nil when the team does not exist.
+    func credits(team: String) async throws -> CreditBalance?
+    /// Audit entries with id greater than `after`, oldest first, at most `limit`.
+    func auditLog(after: Int64, limit: Int) async throws -> [AuditEntry]
+}
+
+/// Store failures that are not changeset problems.
+public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    case notFound(ResourceRef)
+    case invalid(String)
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let ref): return "\(ref) does not exist"
+        case .invalid(let message): return message
+        case .corrupt(let message): return "the state database is damaged: \(message)"
+        }
+    }
+}

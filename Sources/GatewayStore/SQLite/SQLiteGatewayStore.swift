@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import GatewayModel
+
+/// The gateway state in one SQLite file (WAL mode): the embedded default, and what a single
+/// gatewayd serves.
+public final class SQLiteGatewayStore: GatewayStore {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+    let secrets: SecretBox
+
+    /// Opens (creating if needed) the state at `path` and migrates it to the current schema.
+    public init(path: String, keyring: MasterKeyring) throws {
+        self.path = path
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.label = "gateway-state"
+        pool = try DatabasePool(path: path, configuration: configuration)
+        secrets = SecretBox(keyring: keyring)
+        try Migrations.migrator.migrate(pool)
+    }
+
+    public func revision() async throws -> Int64 {
+        try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT revision FROM gateway_meta WHERE id = 1") ?? 0
+        }
+    }
+
+    public func state() async throws -> GatewayState {
+        try await pool.read { db in try StateReader(db: db).state() }
+    }
+
+    public func resource(_ ref: ResourceRef) async throws -> StoredResource? {
+        try await pool.read { db in
+            guard let row = try ResourceTable.of(ref.kind).row(ref, in: db) else { return nil }
+            return try RecordCoding.resource(ref.kind, row: row, decoder: JSONDecoder())
+        }
+    }
+
+    public func apply(_ changeset: Changeset, actor: String) async throws -> ChangesetResult {
+        let secrets = self.secrets
+        let now = Timestamp.now.description
+        return try await pool.write { db in
+            try ChangesetWriter(db: db, secrets: secrets, actor: actor, now: now).apply(changeset)
+        }
+    }
+
+    public func grantCredits(team: String, _ grant: CreditGrant, actor: String) async throws -> CreditBalance {
+        let now = Timestamp.now
+        return try await pool.write { db in
+            guard
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM teams WHERE name = ?)", arguments: [team])
+                    == true
+            else { throw StoreError.notFound(.team(team)) }
+            let before =
+                try Int64.fetchOne(
+                    db, sql: "SELECT balance_micro_usd FROM credit_balances WHERE team = ?", arguments: [team]) ?? 0
+            let (balance, overflow) = before.addingReportingOverflow(grant.amountMicroUSD)
+            guard !overflow else { throw StoreError.invalid("the grant overflows the balance") }
+            try db.execute(
+                sql: """
+                    INSERT INTO credit_balances (team, balance_micro_usd, updated_at) VALUES (?, ?, ?)
+                    ON CONFLICT (team) DO UPDATE SET balance_micro_usd = excluded.balance_micro_usd, updated_at = excluded.updated_at
+                    """,
+                arguments: [team, balance, now.description])
+            try db.execute(
+                sql: """
+                    INSERT INTO credit_ledger (team, delta_micro_usd, balance_micro_usd, reason, actor, at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [team, grant.amountMicroUSD, balance, grant.reason, actor, now.description])
+            let revision = (try Int64.fetchOne(db, sql: "SELECT revision FROM gateway_meta WHERE id = 1") ?? 0) + 1
+            try db.execute(sql: "UPDATE gateway_meta SET revision = ? WHERE id = 1", arguments: [revision])
+            try db.execute(
+                sql: """
+                    INSERT INTO audit_log (at, actor, operation, kind, team, name, revision, before_sha256, after_sha256)
+                    VALUES (?, ?, 'grant-credits', 'team', NULL, ?, ?, NULL, NULL)
+                    """,
+                arguments: [now.description, actor, team, revision])
+            return CreditBalance(team: team, balanceMicroUSD: balance, updatedAt: now)
+        }
+    }
+
+    public func credits(team: String) async throws -> CreditBalance? {
+        try await pool.read { db in
+            guard
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM teams WHERE name = ?)", arguments: [team])
+                    == true
+            else { return nil }
+            let row = try Row.fetchOne(
+                db, sql: "SELECT balance_micro_usd, updated_at FROM credit_balances WHERE team = ?", arguments: [team])
+            return CreditBalance(
+                team: team, balanceMicroUSD: row?["balance_micro_usd"] ?? 0,
+                updatedAt: (row?["updated_at"] as String?).flatMap(Timestamp.init(rfc3339:)))
+        }
+    }
+
+    public func auditLog(after: Int64, limit: Int) async throws -> [AuditEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?",
+                arguments: [after, max(0, min(limit, 10_000))]
+            ).map { row in
+                AuditEntry(
+                    id: row["id"], at: Timestamp(rfc3339: row["at"]) ?? Timestamp(seconds: 0), actor: row["actor"],
+                    operation: row["operation"],
+                    target: ResourceRef(
+                        kind: ResourceKind(rawValue: row["kind"]) ?? .team, name: row["name"], team: row["team"]),
+                    revision: row["revision"], before: row["before_sha256"], after: row["after_sha256"])
+            }
+        }
+    }
+}

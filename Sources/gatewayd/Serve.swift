@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import GatewayServer
+import GatewayStore
+import Hummingbird
+import Logging
+
+/// `gatewayd serve`: runs the gateway until SIGTERM or SIGINT, then shuts down gracefully.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the admin API.",
+        discussion: """
+            On first start there is no master key; gatewayd refuses to start unless given --init, which \
+            creates one (mode 0600) and a writer admin token (written to admin-token beside the state, \
+            mode 0600). Admin tokens come from the tokens file and GATEWAYD_ADMIN_TOKENS.
+            """
+    )
+
+    @OptionGroup var files: StateOptions
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port to listen on (0 picks a free one).") var port = 8080
+    @Option(help: "Write the port actually listened on to this file once the server is up.") var portFile: String?
+    @Flag(help: "Create a master key and an admin token if there are none.") var `init` = false
+    @Option(help: "The largest request body accepted, in bytes.") var maxBodyBytes = 64 << 20
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = JSONLogHandler(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "gatewayd")
+        let environment = ProcessInfo.processInfo.environment
+        let stateFiles = StateFiles(statePath: files.state, masterKeyPath: files.masterKey, tokensPath: files.tokens)
+
+        let keyring: MasterKeyring
+        do {
+            let (loaded, created) = try stateFiles.keyring(environment: environment, create: self.`init`)
+            keyring = loaded
+            if created { logger.notice("created a master key", metadata: ["file": .string(stateFiles.masterKeyPath)]) }
+        } catch {
+            logger.critical("cannot start", metadata: ["reason": .string(String(describing: error))])
+            throw ExitCode(2)
+        }
+        let tokens = try AdminTokenSetup(files: stateFiles, logger: logger).load(
+            environment: environment, create: self.`init`)
+        let store = try SQLiteGatewayStore(path: stateFiles.statePath, keyring: keyring)
+
+        let configuration = GatewayConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes)
+        let portFile = self.portFile
+        let app = try GatewayApplication.application(
+            store: store, tokens: tokens, configuration: configuration, logger: logger,
+            onServerRunning: { port in
+                logger.notice(
+                    "listening",
+                    metadata: [
+                        "host": .string(configuration.host), "port": .stringConvertible(port),
+                        "state": .string(stateFiles.statePath),
+                    ])
+                if let portFile { try? String(port).write(toFile: portFile, atomically: true, encoding: .utf8) }
+            })
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        logger.notice("stopped")
+    }
+}
+
+/// Loads admin tokens, creating a first writer token on `--init` when there is none.
+struct AdminTokenSetup {
+    let files: StateFiles
+    let logger: Logger
+
+    func load(environment: [String: String], create: Bool) throws -> AdminTokens {
+        var tokens = AdminTokens()
+        if FileManager.default.fileExists(atPath: files.tokensPath) {
+            tokens = try AdminTokens.load(file: files.tokensPath)
+        } else if create {
+            let token = AdminTokens.generateToken()
+            let directory = URL(fileURLWithPath: files.tokensPath).deletingLastPathComponent().path
+            let tokenFile = directory + "/admin-token"
+            guard
+                FileManager.default.createFile(
+                    atPath: tokenFile, contents: Data(token.utf8), attributes: [.posixPermissions: 0o600]),
+                FileManager.default.createFile(
+                    atPath: files.tokensPath,
+                    contents: Data(AdminTokens.fileLine(name: "admin", role: .writer, token: token).utf8),
+                    attributes: [.posixPermissions: 0o600])
+            else { throw ValidationError("cannot write \(files.tokensPath)") }
+            tokens = try AdminTokens.load(file: files.tokensPath)
+            logger.notice(
+                "created a writer admin token", metadata: ["tokenFile": .string(tokenFile), "name": "admin"])
+        }
+        if let value = environment["GATEWAYD_ADMIN_TOKENS"], !value.isEmpty {
+            tokens = tokens.merging(try AdminTokens.parse(environment: value))
+        }
+        if tokens.isEmpty {
+            logger.warning(
+                "no admin tokens: every admin request will be refused; create one with `gatewayd token create`")
+        }
+        return tokens
+    }
+}

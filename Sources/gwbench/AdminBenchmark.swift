@@ -1,0 +1,100 @@
+import AdminAPI
+import ArgumentParser
+import Foundation
+import GatewayModel
+import GatewayServer
+import GatewayStore
+import Hummingbird
+import Logging
+import ManifestKit
+
+/// `gwbench admin`: one changeset creating N teams and their keys, then a full state read,
+/// embedded and over HTTP against an in-process gatewayd on a loopback port.
+struct AdminBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin",
+        abstract: "Time a large changeset and GET /admin/v1/state, embedded and over HTTP.")
+
+    @Option(help: "Number of teams.") var teams = 10_000
+    @Option(help: "Keys per team.") var keysPerTeam = 10
+
+    func run() async throws {
+        let changeset = Self.changeset(teams: teams, keysPerTeam: keysPerTeam)
+        print("changeset: \(changeset.operations.count) operations (\(teams) teams, \(teams * keysPerTeam) keys)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gwbench-admin-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        // Embedded: the store in this process.
+        let embeddedStore = try StateFiles(statePath: directory.appendingPathComponent("embedded/state.db").path)
+            .openStore(environment: [:], create: true)
+        let embedded = EmbeddedAdmin(store: embeddedStore, targetDescription: "embedded")
+        var start = ContinuousClock.now
+        _ = try await embedded.apply(changeset)
+        report("embedded apply", ContinuousClock.now - start)
+        start = ContinuousClock.now
+        let embeddedState = try await embedded.state()
+        report("embedded state read (\(embeddedState.resourceCount) resources)", ContinuousClock.now - start)
+
+        // HTTP: a gatewayd router served on a loopback ephemeral port.
+        let store = try StateFiles(statePath: directory.appendingPathComponent("http/state.db").path)
+            .openStore(environment: [:], create: true)
+        var tokens = AdminTokens()
+        tokens.add(name: "bench", role: .writer, token: "gwadm_bench")
+        var logger = Logger(label: "gwbench")
+        logger.logLevel = .warning
+        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = try GatewayApplication.application(
+            store: store, tokens: tokens, configuration: .init(port: 0, maxBodyBytes: 512 << 20), logger: logger,
+            onServerRunning: { port in portContinuation.yield(port) })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            var ports = portStream.makeAsyncIterator()
+            guard let port = await ports.next() else { return }
+            let client = AdminClient(serverURL: URL(string: "http://127.0.0.1:\(port)")!, token: "gwadm_bench")
+            var start = ContinuousClock.now
+            _ = try await client.apply(changeset)
+            report("HTTP apply (encode, send, commit, respond)", ContinuousClock.now - start)
+            start = ContinuousClock.now
+            let state = try await client.state()
+            report("HTTP GET /admin/v1/state, decoded (\(state.resourceCount) resources)", ContinuousClock.now - start)
+            group.cancelAll()
+        }
+    }
+
+    private func report(_ what: String, _ duration: Duration) {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        print(String(format: "%@: %.3f s", what, seconds))
+    }
+
+    /// Creates a mock provider, `teams` teams and `keysPerTeam` keys in each.
+    static func changeset(teams: Int, keysPerTeam: Int) -> Changeset {
+        var operations: [ChangeOperation] = [
+            ChangeOperation(
+                op: .create, target: .provider("mock"),
+                provider: ProviderRecord(
+                    metadata: ResourceMetadata(name: "mock"), type: .mock, zeroDataRetention: true,
+                    models: [ProviderModel(id: "mock/echo")]))
+        ]
+        operations.reserveCapacity(1 + teams * (keysPerTeam + 1))
+        for team in 0..<teams {
+            let name = SyntheticManifest.teamName(team)
+            operations.append(
+                ChangeOperation(
+                    op: .create, target: .team(name),
+                    team: TeamRecord(
+                        metadata: ResourceMetadata(name: name, labels: ["cost-center": "\(1000 + team % 9000)"]),
+                        displayName: "Team \(team)", tier: .paid, providers: ["mock"], models: ["mock/*"],
+                        budget: Budget(limitUSD: 100, period: .monthly), rateLimit: RateLimit(requestsPerMinute: 600))))
+            for key in 0..<keysPerTeam {
+                operations.append(
+                    ChangeOperation(
+                        op: .create, target: .apiKey(team: name, name: "service-\(key)"),
+                        apiKey: APIKeyRecord(
+                            team: name, name: "service-\(key)", description: "Service \(key) of team \(team)",
+                            expiresAt: Timestamp(rfc3339: "2030-01-15T00:00:00Z"), models: ["mock/echo"],
+                            rateLimit: RateLimit(requestsPerMinute: 60 + key))))
+            }
+        }
+        return Changeset(operations: operations, managedBy: ManagedBy.gwctl)
+    }
+}

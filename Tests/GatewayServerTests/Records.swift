@@ -1,0 +1,64 @@
+import GatewayModel
+
+/// Small records for tests.
+enum Sample {
+    static func provider(_ name: String = "mock", models: [String] = ["mock/echo"]) -> ProviderRecord {
+        ProviderRecord(
+            metadata: ResourceMetadata(name: name), type: .mock, zeroDataRetention: true,
+            models: models.map { ProviderModel(id: $0) })
+    }
+
+    static func team(_ name: String, providers: [String]? = nil) -> TeamRecord {
+        TeamRecord(
+            metadata: ResourceMetadata(name: name, labels: ["owner": "\(name)-eng"]), tier: .paid, providers: providers)
+    }
+
+    static func credential(_ team: String, _ name: String, provider: String = "mock") -> CredentialRecord {
+        CredentialRecord(team: team, name: name, provider: provider, options: ["resourceName": "acme"])
+    }
+
+    static func key(_ team: String, _ name: String) -> APIKeyRecord {
+        APIKeyRecord(
+            team: team, name: name, description: "service \(name)", rateLimit: RateLimit(requestsPerMinute: 60))
+    }
+
+    static func rule(_ name: String, teams: [String]? = nil, keys: [String]? = nil) -> RuleRecord {
+        RuleRecord(
+            metadata: ResourceMetadata(name: name), priority: 10,
+            match: RuleMatch(models: ["openai/gpt-4*"], teams: teams, keys: keys),
+            action: .deny(message: "retired"))
+    }
+
+    static func create(provider record: ProviderRecord, secret: String? = nil) -> ChangeOperation {
+        ChangeOperation(op: .create, target: .provider(record.metadata.name), provider: record, secret: secret)
+    }
+
+    static func create(team record: TeamRecord) -> ChangeOperation {
+        ChangeOperation(op: .create, target: .team(record.metadata.name), team: record)
+    }
+
+    static func create(credential record: CredentialRecord, secret: String) -> ChangeOperation {
+        ChangeOperation(
+            op: .create, target: .credential(team: record.team, name: record.name), credential: record, secret: secret)
+    }
+
+    static func create(key record: APIKeyRecord) -> ChangeOperation {
+        ChangeOperation(op: .create, target: .apiKey(team: record.team, name: record.name), apiKey: record)
+    }
+
+    static func create(rule record: RuleRecord) -> ChangeOperation {
+        ChangeOperation(op: .create, target: .rule(record.metadata.name), rule: record)
+    }
+
+    static var policy: ChangeOperation {
+        ChangeOperation(
+            op: .create, target: .policy, policy: PolicyRecord(dataRetention: .zero, perRequestBYOK: true))
+    }
+}
+
+extension ChangesetResult {
+    /// The minted secret for a key, if this result created or rotated it.
+    func secret(team: String, key: String) -> String? {
+        results.first { $0.target == .apiKey(team: team, name: key) }?.secret
+    }
+}
