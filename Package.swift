@@ -94,6 +94,7 @@ let package = Package(
             name: "gwbench",
             dependencies: [
                 "ManifestKit", "GatewayModel", "GatewayStore", "GatewayServer", "AdminAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -17,7 +17,7 @@ public struct AdminClient: GatewayAdmin {
         self.serverURL = serverURL
         client = Client(
             serverURL: serverURL,
-            configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+            configuration: .init(jsonEncodingOptions: [.withoutEscapingSlashes]),
             transport: AsyncHTTPClientTransport(configuration: .init(client: httpClient, timeout: timeout)),
             middlewares: [BearerToken(token: token)])
     }

@@ -31,9 +31,10 @@ public enum GatewayApplication {
         router.add(middleware: RouteGuardMiddleware(table: .admin))
         router.add(middleware: RequestBodyMiddleware(maxBytes: configuration.maxBodyBytes))
         router.add(middleware: AdminAuthMiddleware(tokens: tokens))
+        router.add(middleware: StateResponder(store: store, logger: logger))
         // Compact JSON: a 100k-key state is tens of megabytes, and indentation would add a third.
         try AdminAPIHandler(store: store, logger: logger).registerHandlers(
-            on: router, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
+            on: router, configuration: .init(jsonEncodingOptions: [.withoutEscapingSlashes]))
         return router
     }
 

@@ -1,4 +1,5 @@
 import AdminAPI
+import AsyncHTTPClient
 import ArgumentParser
 import Foundation
 import GatewayModel
@@ -54,6 +55,14 @@ struct AdminBenchmark: AsyncParsableCommand {
             var start = ContinuousClock.now
             _ = try await client.apply(changeset)
             report("HTTP apply (encode, send, commit, respond)", ContinuousClock.now - start)
+            start = ContinuousClock.now
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/admin/v1/state")
+            request.headers.add(name: "Authorization", value: "Bearer gwadm_bench")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+            let body = try await response.body.collect(upTo: 1 << 30)
+            report(
+                "HTTP GET /admin/v1/state, bytes received (\(body.readableBytes / 1_048_576) MiB, status \(response.status.code))",
+                ContinuousClock.now - start)
             start = ContinuousClock.now
             let state = try await client.state()
             report("HTTP GET /admin/v1/state, decoded (\(state.resourceCount) resources)", ContinuousClock.now - start)

@@ -98,8 +98,7 @@ public struct AdminTokens: Sendable {
 
     /// A new random token: `gwadm_` and 256 bits in hex.
     public static func generateToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return "gwadm_" + Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        "gwadm_" + Hex.encode(SecureRandom.bytes(32))
     }
 }
 

@@ -68,8 +68,9 @@ struct ChangesetWriter {
         let target = operation.target
         let table = ResourceTable.of(target.kind)
         let (condition, arguments) = table.selector(target)
-        let before = try table.row(target, in: db)
-        let beforeDigest = before.map(digest)
+        // A create's precondition proved there is no row; only updates, rotations and deletes read one.
+        let before = operation.op == .create ? nil : try table.row(target, in: db)
+        let beforeDigest = before.map { digest(spec: $0["spec"], secret: $0["secret_sha256"], keyHash: $0["key_hash"]) }
         var minted: APIKeySecret?
 
         if operation.op == .delete {
@@ -122,7 +123,11 @@ struct ChangesetWriter {
             try db.cachedStatement(sql: sql).execute(
                 arguments: StatementArguments(names.map { columns[$0] ?? nil }) + arguments)
         }
-        let after = try table.row(target, in: db).map(digest)
+        let after = digest(
+            spec: spec,
+            secret: operation.clearSecret == true
+                ? nil : (columns["secret_sha256"] as? String) ?? before?["secret_sha256"],
+            keyHash: (columns["key_hash"] as? String) ?? before?["key_hash"])
         try audit(operation.op, target, revision: revision, before: beforeDigest, after: after)
         return OperationResult(
             op: operation.op, target: target, revision: revision, secret: minted?.secret, prefix: minted?.prefix)
@@ -168,12 +173,12 @@ struct ChangesetWriter {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// SHA-256 over the stored settings and secret fingerprint: the audit log's before/after.
-    private func digest(_ row: Row) -> String {
+    /// SHA-256 over the stored settings, secret fingerprint and key hash: the audit log's before/after.
+    private func digest(spec: String?, secret: String?, keyHash: String?) -> String {
         var hasher = SHA256()
-        hasher.update(data: Data((row["spec"] as String? ?? "").utf8))
-        if let secret = row["secret_sha256"] as String? { hasher.update(data: Data(secret.utf8)) }
-        if let hash = row["key_hash"] as String? { hasher.update(data: Data(hash.utf8)) }
+        hasher.update(data: Data((spec ?? "").utf8))
+        if let secret { hasher.update(data: Data(secret.utf8)) }
+        if let keyHash { hasher.update(data: Data(keyHash.utf8)) }
         return Hex.encode(Array(hasher.finalize()))
     }
 

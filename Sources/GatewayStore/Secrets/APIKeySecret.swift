@@ -14,10 +14,7 @@ public struct APIKeySecret: Sendable {
     public static let prefixLength = 11
 
     public static func mint() -> APIKeySecret {
-        var generator = SystemRandomNumberGenerator()
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
-        let secret = "gw_" + Base62.encode(bytes, width: 43)
+        let secret = "gw_" + Base62.encode(SecureRandom.bytes(32), width: 43)
         return APIKeySecret(secret: secret, hash: hash(of: secret), prefix: String(secret.prefix(prefixLength)))
     }
 
@@ -45,5 +42,19 @@ enum Base62 {
         }
         while digits.count < width { digits.append(alphabet[0]) }
         return String(decoding: digits.reversed(), as: UTF8.self)
+    }
+}
+
+/// Cryptographically secure random bytes from BoringSSL's generator (through swift-crypto): one
+/// call per request for bytes, where the standard library's generator makes a system call per
+/// number, which dominated minting 100k keys.
+public enum SecureRandom {
+    public static func bytes(_ count: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(count)
+        while out.count < count {
+            SymmetricKey(size: .bits256).withUnsafeBytes { out.append(contentsOf: $0.prefix(count - out.count)) }
+        }
+        return out
     }
 }

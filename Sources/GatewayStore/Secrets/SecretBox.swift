@@ -41,9 +41,7 @@ public struct SecretBox: Sendable {
 extension SecretFingerprint {
     /// A fingerprint of `secret` under a fresh random salt.
     public static func make(_ secret: String) -> SecretFingerprint {
-        var salt = [UInt8](repeating: 0, count: 16)
-        for index in salt.indices { salt[index] = UInt8.random(in: 0...255) }
-        let saltHex = Hex.encode(salt)
+        let saltHex = Hex.encode(SecureRandom.bytes(16))
         return SecretFingerprint(salt: saltHex, sha256: digest(secret, saltHex: saltHex))
     }
 
