@@ -1,6 +1,6 @@
 import AdminAPI
-import AsyncHTTPClient
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import GatewayModel
 import GatewayServer

@@ -15,9 +15,11 @@ struct StateJSONTests {
                 operations: [
                     Sample.create(provider: Sample.provider(), secret: "sys"), Sample.policy,
                     Sample.create(provider: Sample.provider("second", models: ["mock/echo", "mock/large"])),
-                    Sample.create(team: Sample.team("payments", providers: ["mock"])), Sample.create(team: Sample.team("legal")),
+                    Sample.create(team: Sample.team("payments", providers: ["mock"])),
+                    Sample.create(team: Sample.team("legal")),
                     Sample.create(credential: Sample.credential("payments", "byok"), secret: "byok"),
-                    Sample.create(key: Sample.key("payments", "checkout")), Sample.create(key: Sample.key("legal", "review")),
+                    Sample.create(key: Sample.key("payments", "checkout")),
+                    Sample.create(key: Sample.key("legal", "review")),
                     Sample.create(rule: rule), Sample.create(rule: Sample.rule("deny-old", keys: ["legal/review"])),
                 ], managedBy: ManagedBy.gwctl), actor: "test")
         let spliced = try await fixture.store.stateJSON()

@@ -10,7 +10,9 @@ struct StateResponder<Context: RequestContext>: RouterMiddleware {
     let store: any GatewayStore
     let logger: Logger
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
         async throws -> Response
     {
         guard request.uri.path == "/admin/v1/state", request.method == .get || request.method == .head else {
@@ -25,7 +27,8 @@ struct StateResponder<Context: RequestContext>: RouterMiddleware {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         } catch {
             logger.error("state read failed", metadata: ["error": .string(String(describing: type(of: error)))])
-            return ErrorBody(code: "internal", message: "the gateway could not read its state").response(.internalServerError)
+            return ErrorBody(code: "internal", message: "the gateway could not read its state").response(
+                .internalServerError)
         }
     }
 }

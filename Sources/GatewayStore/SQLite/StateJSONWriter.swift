@@ -53,7 +53,9 @@ struct StateJSONWriter {
         }
         if key {
             if let prefix = row["prefix"] as String? { fields += ",\"prefix\":\(JSONText.quoted(prefix))" }
-            if let lastUsed = row["last_used_at"] as String? { fields += ",\"lastUsedAt\":\(JSONText.quoted(lastUsed))" }
+            if let lastUsed = row["last_used_at"] as String? {
+                fields += ",\"lastUsedAt\":\(JSONText.quoted(lastUsed))"
+            }
         }
         let managedBy: String = row["managed_by"]
         let revision: Int64 = row["revision"]
