@@ -39,11 +39,18 @@ let package = Package(
         .target(name: "GatewayModel"),
         // Manifests → DesiredState: loading, validation, diagnostics, JSON Schema.
         .target(name: "ManifestKit", dependencies: ["YAMLCore", "GatewayModel"]),
+        // Fingerprints of secrets, secure random bytes, constant-time comparison.
+        .target(
+            name: "GatewayCrypto",
+            dependencies: ["GatewayModel", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Desired state against live state: the pure diff, ordering, rendering and plan files.
+        .target(name: "GatewayPlan", dependencies: ["GatewayModel", "GatewayCrypto"]),
         // The gateway's state: the store protocol, SQLite (GRDB), secrets at rest, changesets.
         .target(
             name: "GatewayStore",
             dependencies: [
-                "GatewayModel",
+                "GatewayModel", "GatewayCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -66,7 +73,7 @@ let package = Package(
         .target(
             name: "GatewayServer",
             dependencies: [
-                "AdminAPI", "GatewayStore", "GatewayModel",
+                "AdminAPI", "GatewayStore", "GatewayModel", "GatewayCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -83,10 +90,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // gwctl's logic: targets, plan sessions, minted keys; the executable only parses arguments.
+        .target(
+            name: "GwctlCore",
+            dependencies: ["ManifestKit", "GatewayPlan", "GatewayStore", "AdminAPI", "GatewayModel"]
+        ),
         .executableTarget(
             name: "gwctl",
             dependencies: [
-                "ManifestKit",
+                "ManifestKit", "GwctlCore", "GatewayPlan", "GatewayModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -106,13 +118,19 @@ let package = Package(
         .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit", "GatewayModel", "TestSupport"]),
         .testTarget(name: "GwctlTests", dependencies: ["ManifestKit", "GatewayModel", "TestSupport"]),
         .testTarget(
+            name: "GatewayPlanTests",
+            dependencies: [
+                "GatewayPlan", "GatewayModel", "GatewayCrypto", "ManifestKit", "GatewayStore", "TestSupport",
+            ]
+        ),
+        .testTarget(
             name: "GatewayStoreTests",
-            dependencies: ["GatewayStore", "GatewayModel", "TestSupport"]
+            dependencies: ["GatewayStore", "GatewayModel", "GatewayCrypto", "TestSupport"]
         ),
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
-                "GatewayServer", "GatewayStore", "AdminAPI", "GatewayModel", "TestSupport", "YAMLCore",
+                "GatewayServer", "GatewayStore", "AdminAPI", "GatewayModel", "GatewayCrypto", "TestSupport", "YAMLCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

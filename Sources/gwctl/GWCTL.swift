@@ -2,11 +2,11 @@ import ArgumentParser
 
 /// The gwctl command line: argument parsing and wiring only; the work happens in the libraries.
 @main
-struct GWCTL: ParsableCommand {
+struct GWCTL: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gwctl",
         abstract: "Declarative control plane for AI gateways.",
         version: "0.1.0",
-        subcommands: [Validate.self, Schema.self]
+        subcommands: [Validate.self, PlanCommand.self, ApplyCommand.self, Schema.self]
     )
 }

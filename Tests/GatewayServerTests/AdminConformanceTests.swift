@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCrypto
 import GatewayModel
 import GatewayStore
 import Testing

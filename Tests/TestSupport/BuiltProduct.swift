@@ -24,11 +24,15 @@ public struct BuiltProduct {
     }
 
     /// Runs the product with `arguments` in the repository root, with `environment` added, and waits.
-    public func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    public func run(
+        _ arguments: [String], environment: [String: String] = [:], directory: URL = PackageRoot.url
+    )
+        throws -> Result
+    {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
-        process.currentDirectoryURL = PackageRoot.url
+        process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         for (key, value) in environment { env[key] = value }

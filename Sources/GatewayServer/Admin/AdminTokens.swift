@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GatewayCrypto
 import GatewayStore
 
 /// What an admin token may do.

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import GatewayCrypto
 import GatewayModel
 
 /// Applies one changeset inside one write transaction: preconditions, writes, audit entries,

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GatewayCrypto
 import GatewayModel
 
 extension SQLiteGatewayStore {

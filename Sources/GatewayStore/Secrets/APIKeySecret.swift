@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GatewayCrypto
 
 /// A freshly minted API key: `gw_` followed by 256 random bits in base62 (43 characters).
 ///
@@ -42,19 +43,5 @@ enum Base62 {
         }
         while digits.count < width { digits.append(alphabet[0]) }
         return String(decoding: digits.reversed(), as: UTF8.self)
-    }
-}
-
-/// Cryptographically secure random bytes from BoringSSL's generator (through swift-crypto): one
-/// call per request for bytes, where the standard library's generator makes a system call per
-/// number, which dominated minting 100k keys.
-public enum SecureRandom {
-    public static func bytes(_ count: Int) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(count)
-        while out.count < count {
-            SymmetricKey(size: .bits256).withUnsafeBytes { out.append(contentsOf: $0.prefix(count - out.count)) }
-        }
-        return out
     }
 }

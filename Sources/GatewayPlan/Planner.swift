@@ -1,0 +1,194 @@
+import GatewayCrypto
+import GatewayModel
+
+/// Computes a plan: a pure function of the desired records and the live state.
+///
+/// Only resources that gwctl manages are deleted when absent from the manifests; others are
+/// listed and left alone. Server-side fields (status, fingerprints, prefixes, last use) are
+/// cleared before comparing, so applying a plan and planning again always shows no changes.
+public struct Planner: Sendable {
+    public struct Options: Sendable {
+        /// The owner recorded on what gwctl writes, and the only owner whose resources it deletes.
+        public var managedBy: String = ManagedBy.gwctl
+        /// Fail the plan when it would delete more than this many resources.
+        public var maxDeletes: Int?
+        /// Limit the plan to these teams (their settings, credentials and keys); nil plans everything.
+        public var teams: Set<String>?
+
+        public init(maxDeletes: Int? = nil, teams: Set<String>? = nil) {
+            self.maxDeletes = maxDeletes
+            self.teams = teams
+        }
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    public func plan(desired: DesiredRecords, actual: GatewayState, target: String) -> Plan {
+        let wanted = Self.resources(desired)
+        var live: [ResourceRef: (resource: StoredResource, status: RecordStatus?, fingerprint: SecretFingerprint?)] =
+            [:]
+        for (ref, resource) in Self.resources(actual) {
+            live[ref] = (resource.normalised, resource.status, resource.fingerprint)
+        }
+        var actions: [PlannedAction] = []
+        var unmanaged: [ResourceRef] = []
+        var errors: [String] = []
+
+        for (ref, resource) in wanted where inScope(ref) {
+            let secret = desired.secrets[ref]
+            guard let current = live[ref] else {
+                actions.append(create(ref, resource, secret: secret))
+                continue
+            }
+            if let action = update(ref, from: current, to: resource, secret: secret) { actions.append(action) }
+        }
+        for (ref, current) in live where wanted[ref] == nil && inScope(ref) {
+            guard current.status?.managedBy == options.managedBy else {
+                unmanaged.append(ref)
+                continue
+            }
+            if current.resource.metadata?.protected == true {
+                errors.append(
+                    "\(ref) is protected (metadata.protected: true) and cannot be deleted; remove the flag first")
+            }
+            actions.append(
+                PlannedAction(
+                    action: .delete, target: ref, changes: [], secret: nil, notes: Self.deleteNotes(ref),
+                    operation: ChangeOperation(op: .delete, target: ref, ifRevision: current.status?.revision)))
+        }
+        Self.annotateKeyMoves(&actions)
+        actions.sort(by: Self.applyOrder)
+        unmanaged.sort()
+
+        let deletions = actions.filter { $0.action == .delete }
+        let deleted = Set(deletions.map(\.target))
+        for team in deleted where team.kind == .team {
+            let stranded = unmanaged.filter { $0.team == team.name }
+            if !stranded.isEmpty {
+                errors.append(
+                    "\(team) cannot be deleted: it still holds \(stranded.map(\.description).joined(separator: ", ")), not managed by gwctl"
+                )
+            }
+        }
+        if let maxDeletes = options.maxDeletes, deletions.count > maxDeletes {
+            errors.append("the plan deletes \(deletions.count) resources, more than --max-deletes \(maxDeletes)")
+        }
+        return Plan(
+            target: target, stateRevision: actual.revision, actions: actions, unmanaged: unmanaged, errors: errors)
+    }
+
+    private func inScope(_ ref: ResourceRef) -> Bool {
+        guard let teams = options.teams else { return true }
+        switch ref.kind {
+        case .team: return teams.contains(ref.name)
+        case .credential, .apiKey: return teams.contains(ref.team ?? "")
+        case .provider, .policy, .rule: return false
+        }
+    }
+
+    private func create(_ ref: ResourceRef, _ resource: StoredResource, secret: String?) -> PlannedAction {
+        var notes: [String] = []
+        if ref.kind == .apiKey { notes.append("mints a new secret, shown once") }
+        return PlannedAction(
+            action: .create, target: ref, changes: resource.changes(from: nil), secret: secret == nil ? nil : .added,
+            notes: notes, operation: resource.operation(.create, ref, ifRevision: nil, managedBy: options.managedBy))
+    }
+
+    private func update(
+        _ ref: ResourceRef,
+        from current: (resource: StoredResource, status: RecordStatus?, fingerprint: SecretFingerprint?),
+        to resource: StoredResource, secret: String?
+    ) -> PlannedAction? {
+        let changes = resource.changes(from: current.resource)
+        var secretChange: SecretChange?
+        switch (secret, current.fingerprint) {
+        case (let value?, nil): secretChange = .added
+        case (let value?, let fingerprint?) where !fingerprint.matches(value): secretChange = .changed
+        case (nil, .some) where ref.kind == .provider: secretChange = .removed
+        default: break
+        }
+        let adopting = current.status?.managedBy != options.managedBy
+        guard !changes.isEmpty || secretChange != nil || adopting else { return nil }
+        var notes: [String] = []
+        if adopting {
+            notes.append("adopts a resource made outside gwctl (managedBy: \(current.status?.managedBy ?? "unknown"))")
+        }
+        var kind: ChangeOperation.Kind = .update
+        if case .apiKey(let new) = resource, case .apiKey(let old) = current.resource, new.rotation != old.rotation {
+            kind = .rotate
+            notes.append("rotation \(old.rotation) → \(new.rotation): mints a new secret; the old one stops working")
+        }
+        var operation = resource.operation(
+            kind, ref, ifRevision: current.status?.revision, managedBy: options.managedBy)
+        if secretChange == .removed { operation.clearSecret = true }
+        return PlannedAction(
+            action: kind, target: ref, changes: changes, secret: secretChange, notes: notes, operation: operation)
+    }
+
+    private static func deleteNotes(_ ref: ResourceRef) -> [String] {
+        switch ref.kind {
+        case .apiKey: return ["revokes the key: requests with it fail with invalid_api_key"]
+        case .credential: return ["the team's requests to its provider fall back to the system credential, if any"]
+        default: return []
+        }
+    }
+
+    /// A key deleted from one team and created under the same name in another is a move, which
+    /// the gateway can only do as revoke + mint; say so on both actions.
+    private static func annotateKeyMoves(_ actions: inout [PlannedAction]) {
+        let deletedKeys = actions.filter { $0.action == .delete && $0.target.kind == .apiKey }
+        for index in actions.indices where actions[index].action == .create && actions[index].target.kind == .apiKey {
+            let target = actions[index].target
+            guard let moved = deletedKeys.first(where: { $0.target.name == target.name }) else { continue }
+            let from = moved.target.team ?? "?"
+            let sentence =
+                "key '\(target.name)' moves from team \(from) to team \(target.team ?? "?"): keys cannot change team, so the old secret is revoked and a new one minted"
+            actions[index].notes.append(sentence)
+            if let deleteIndex = actions.firstIndex(where: { $0.target == moved.target && $0.action == .delete }) {
+                actions[deleteIndex].notes.append(sentence)
+            }
+        }
+    }
+
+    /// Creates, updates and rotations parents first; then deletes, children first.
+    private static func applyOrder(_ a: PlannedAction, _ b: PlannedAction) -> Bool {
+        let aDelete = a.action == .delete
+        let bDelete = b.action == .delete
+        if aDelete != bDelete { return !aDelete }
+        if aDelete {
+            return (b.target.kind.applyOrder, a.target.team ?? "", a.target.name) < (
+                a.target.kind.applyOrder, b.target.team ?? "", b.target.name
+            )
+        }
+        return a.target < b.target
+    }
+
+    static func resources(_ desired: DesiredRecords) -> [ResourceRef: StoredResource] {
+        var map: [ResourceRef: StoredResource] = [:]
+        for record in desired.providers { map[.provider(record.metadata.name)] = .provider(record) }
+        if let policy = desired.policy { map[.policy] = .policy(policy) }
+        for record in desired.teams { map[.team(record.metadata.name)] = .team(record) }
+        for record in desired.credentials {
+            map[.credential(team: record.team, name: record.name)] = .credential(record)
+        }
+        for record in desired.apiKeys { map[.apiKey(team: record.team, name: record.name)] = .apiKey(record) }
+        for record in desired.rules { map[.rule(record.metadata.name)] = .rule(record) }
+        return map
+    }
+
+    static func resources(_ state: GatewayState) -> [ResourceRef: StoredResource] {
+        var map: [ResourceRef: StoredResource] = [:]
+        map.reserveCapacity(state.resourceCount)
+        for record in state.providers { map[.provider(record.metadata.name)] = .provider(record) }
+        if let policy = state.policy { map[.policy] = .policy(policy) }
+        for record in state.teams { map[.team(record.metadata.name)] = .team(record) }
+        for record in state.credentials { map[.credential(team: record.team, name: record.name)] = .credential(record) }
+        for record in state.apiKeys { map[.apiKey(team: record.team, name: record.name)] = .apiKey(record) }
+        for record in state.rules { map[.rule(record.metadata.name)] = .rule(record) }
+        return map
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import GatewayModel
+
+/// Resolves the `env:` and `file:` secret references of loaded manifests, at plan time.
+///
+/// An unset or empty variable and an unreadable or empty file are errors at the manifest
+/// position of the reference: a secret is never silently empty. Values never enter diagnostics.
+public struct SecretResolver: Sendable {
+    public var environment: [String: String]
+    /// Reads a secret file; replaceable so tests need not write under /run/secrets.
+    public var readFile: @Sendable (String) -> Data?
+
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        readFile: @escaping @Sendable (String) -> Data? = { FileManager.default.contents(atPath: $0) }
+    ) {
+        self.environment = environment
+        self.readFile = readFile
+    }
+
+    /// The plaintext of every secret the manifests reference, by the resource that holds it.
+    public func resolve(_ manifests: ManifestSet) -> (secrets: [ResourceRef: String], diagnostics: [Diagnostic]) {
+        var secrets: [ResourceRef: String] = [:]
+        var diagnostics: [Diagnostic] = []
+        func resolve(_ reference: SecretReference, for ref: ResourceRef, at location: SourceLocation) {
+            switch value(of: reference) {
+            case .success(let value): secrets[ref] = value
+            case .failure(let failure):
+                diagnostics.append(.error(.secretUnresolved, at: location, "\(ref): \(failure.description)"))
+            }
+        }
+        for provider in manifests.state.providers {
+            guard let reference = provider.secret else { continue }
+            let document = manifests.document(.provider, named: provider.name)
+            let location = document.map { $0.location(of: $0.node["spec"]?["secret"]) } ?? SourceLocation(file: "?")
+            resolve(reference, for: .provider(provider.name), at: location)
+        }
+        for team in manifests.state.teams {
+            let document = manifests.document(.team, named: team.name)
+            let nodes = document?.node["spec"]?["byok"]?.sequence ?? []
+            for (index, credential) in team.byok.enumerated() {
+                let node = index < nodes.count ? nodes[index]["secret"] : nil
+                let location = document.map { $0.location(of: node) } ?? SourceLocation(file: "?")
+                resolve(credential.secret, for: .credential(team: team.name, name: credential.name), at: location)
+            }
+        }
+        return (secrets, diagnostics.sortedByLocation())
+    }
+
+    /// The secret's value, or why it has none.
+    public func value(of reference: SecretReference) -> Result<String, ResolutionFailure> {
+        switch reference {
+        case .env(let name):
+            guard let value = environment[name] else {
+                return .failure(ResolutionFailure("environment variable \(name) is not set"))
+            }
+            guard !value.isEmpty else { return .failure(ResolutionFailure("environment variable \(name) is empty")) }
+            return .success(value)
+        case .file(let path):
+            guard let data = readFile(path) else {
+                return .failure(ResolutionFailure("cannot read secret file \(path)"))
+            }
+            var text = String(decoding: data, as: UTF8.self)
+            while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+            guard !text.isEmpty else { return .failure(ResolutionFailure("secret file \(path) is empty")) }
+            return .success(text)
+        }
+    }
+
+    /// Why a reference has no value.
+    public struct ResolutionFailure: Error, CustomStringConvertible {
+        public var description: String
+        init(_ description: String) { self.description = description }
+    }
+}

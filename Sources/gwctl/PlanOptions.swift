@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import GatewayPlan
+import GwctlCore
+import ManifestKit
+
+/// What plan and apply share: manifests, the target, and the plan's safety limits.
+struct PlanOptions: ParsableArguments {
+    @Argument(help: "Manifest files or directories.") var paths: [String]
+    @Option(help: "A gatewayd admin URL (or GWCTL_GATEWAY; token in GWCTL_TOKEN). Default: the embedded state.")
+    var gateway: String?
+    @Option(help: "The embedded state file.") var state: String?
+    @Option(help: "Fail the plan when it would delete more than this many resources.") var maxDeletes: Int?
+    @Option(name: .customLong("team"), help: "Limit the plan to this team (repeatable).") var teams: [String] = []
+
+    func validate() throws {
+        guard !paths.isEmpty else { throw ValidationError("give at least one manifest file or directory") }
+        if let maxDeletes, maxDeletes < 0 { throw ValidationError("--max-deletes must not be negative") }
+    }
+
+    func session() throws -> PlanSession {
+        let target = try GatewayTarget.resolve(
+            gateway: gateway, statePath: state, environment: ProcessInfo.processInfo.environment)
+        return PlanSession(
+            paths: paths, target: target,
+            options: Planner.Options(maxDeletes: maxDeletes, teams: teams.isEmpty ? nil : Set(teams)))
+    }
+
+    /// Runs the session; prints diagnostics and exits 1 when the manifests or secrets are invalid.
+    func plan() async throws -> (Plan, DesiredRecords, GatewayTarget) {
+        let session = try session()
+        let outcome: PlanSession.Outcome
+        do {
+            outcome = try await session.run()
+        } catch {
+            Terminal.write("error: \(error)\n", to: .standardError)
+            throw ExitCode(1)
+        }
+        switch outcome {
+        case .invalid(let diagnostics):
+            let colored = Terminal.supportsColor(fileDescriptor: STDERR_FILENO)
+            Terminal.write(DiagnosticRenderer.text(diagnostics, colored: colored), to: .standardError)
+            Terminal.write(
+                "invalid: \(DiagnosticRenderer.summary(diagnostics)); nothing was planned\n", to: .standardError)
+            throw ExitCode(1)
+        case .planned(let plan, let desired, let warnings):
+            let colored = Terminal.supportsColor(fileDescriptor: STDERR_FILENO)
+            Terminal.write(DiagnosticRenderer.text(warnings, colored: colored), to: .standardError)
+            return (plan, desired, session.target)
+        }
+    }
+}
