@@ -24,7 +24,7 @@ public struct PlanSession: Sendable {
     public enum Outcome: Sendable {
         /// The manifests or their secrets are wrong; nothing was contacted.
         case invalid([Diagnostic])
-        case planned(Plan, desired: DesiredRecords, warnings: [Diagnostic])
+        case planned(Plan, desired: DesiredRecords, references: [ResourceRef: SecretReference], warnings: [Diagnostic])
     }
 
     public func run() async throws -> Outcome {
@@ -35,6 +35,8 @@ public struct PlanSession: Sendable {
         let desired = DesiredRecords(state: manifests.state, secrets: secrets)
         let actual = try await target.reader()?.state() ?? GatewayState()
         let plan = Planner(options: options).plan(desired: desired, actual: actual, target: target.description)
-        return .planned(plan, desired: desired, warnings: manifests.diagnostics)
+        return .planned(
+            plan, desired: desired, references: SecretResolver.references(in: manifests),
+            warnings: manifests.diagnostics)
     }
 }

@@ -3,17 +3,18 @@ import Foundation
 import GatewayModel
 import GatewayPlan
 import GwctlCore
+import ManifestKit
 
-/// `gwctl apply PATH...`: plan, confirm, and apply as one changeset.
+/// `gwctl apply PATH... | PLANFILE`: plan (or load a saved plan), confirm, and apply as one changeset.
 struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
-        abstract: "Apply the manifests to the gateway, all together or not at all.",
+        abstract: "Apply the manifests (or a saved plan) to the gateway, all together or not at all.",
         discussion: """
             Shows the plan, asks for confirmation on a terminal (--auto-approve for CI), and sends every \
-            change as one changeset with per-resource preconditions: if anything changed since the plan \
-            was read, nothing is applied. Minted API key secrets go to --keys-out (mode 0600), or are \
-            printed once on an interactive terminal; a non-interactive apply that would mint keys without \
+            change as one changeset with per-resource preconditions: if anything the plan touches changed \
+            since it was read, nothing is applied. Minted API key secrets go to --keys-out (mode 0600), or \
+            are printed once on an interactive terminal; a non-interactive apply that would mint keys without \
             --keys-out refuses before changing anything.
             """
     )
@@ -23,7 +24,36 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Write minted API key secrets to this file (JSON, mode 0600).") var keysOut: String?
 
     func run() async throws {
-        let (plan, desired, target) = try await options.plan()
+        let plan: Plan
+        let secrets: [ResourceRef: String]
+        let target: GatewayTarget
+        if options.paths.count == 1, let data = FileManager.default.contents(atPath: options.paths[0]),
+            let saved = SavedPlan.decode(data)
+        {
+            target = try GatewayTarget.resolve(
+                gateway: options.gateway, statePath: options.state, environment: ProcessInfo.processInfo.environment)
+            guard saved.plan.target == target.description else {
+                Terminal.write(
+                    "error: the saved plan was made for \(saved.plan.target), not \(target.description). Nothing was applied.\n",
+                    to: .standardError)
+                throw ExitCode(1)
+            }
+            do {
+                secrets = try saved.secrets(resolve: SecretResolver().value(of:))
+            } catch {
+                Terminal.write("error: \(error)\nNothing was applied.\n", to: .standardError)
+                throw ExitCode(1)
+            }
+            plan = saved.plan
+            print("Applying the plan saved in \(options.paths[0]) at \(saved.createdAt).\n")
+        } else {
+            let (fresh, desired, _, freshTarget) = try await options.plan()
+            (plan, secrets, target) = (fresh, desired.secrets, freshTarget)
+        }
+        try await apply(plan, secrets: secrets, target: target)
+    }
+
+    private func apply(_ plan: Plan, secrets: [ResourceRef: String], target: GatewayTarget) async throws {
         let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         print(PlanRenderer.text(plan, colored: Terminal.supportsColor(fileDescriptor: STDOUT_FILENO)), terminator: "")
         guard plan.errors.isEmpty else {
@@ -51,13 +81,19 @@ struct ApplyCommand: AsyncParsableCommand {
             }
         }
         if let keysOut { try MintedKeys.prepare(keysOut) }
-        let changeset = try plan.changeset(secrets: desired.secrets)
+        let changeset = try plan.changeset(secrets: secrets)
         print(
             "Applying \(changeset.operations.count) \(changeset.operations.count == 1 ? "change" : "changes") as one changeset…"
         )
         let result: ChangesetResult
         do {
             result = try await target.writer().apply(changeset)
+        } catch GatewayAdminError.conflict(let conflicts) {
+            Terminal.write(
+                "error: the plan is stale: \(conflicts.count) \(conflicts.count == 1 ? "resource" : "resources") it touches changed since it was made:\n"
+                    + conflicts.map { "  - \($0)\n" }.joined() + "Nothing was applied. Plan again.\n",
+                to: .standardError)
+            throw ExitCode(1)
         } catch let error as GatewayAdminError {
             Terminal.write("error: \(error)\nNothing was applied.\n", to: .standardError)
             throw ExitCode(1)

@@ -7,6 +7,8 @@ struct GWCTL: AsyncParsableCommand {
         commandName: "gwctl",
         abstract: "Declarative control plane for AI gateways.",
         version: "0.1.0",
-        subcommands: [Validate.self, PlanCommand.self, ApplyCommand.self, Schema.self]
+        subcommands: [
+            Validate.self, PlanCommand.self, ApplyCommand.self, DiffCommand.self, ExportCommand.self, Schema.self,
+        ]
     )
 }

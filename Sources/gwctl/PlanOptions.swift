@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatewayModel
 import GatewayPlan
 import GwctlCore
 import ManifestKit
@@ -27,7 +28,7 @@ struct PlanOptions: ParsableArguments {
     }
 
     /// Runs the session; prints diagnostics and exits 1 when the manifests or secrets are invalid.
-    func plan() async throws -> (Plan, DesiredRecords, GatewayTarget) {
+    func plan() async throws -> (Plan, DesiredRecords, [ResourceRef: SecretReference], GatewayTarget) {
         let session = try session()
         let outcome: PlanSession.Outcome
         do {
@@ -43,10 +44,10 @@ struct PlanOptions: ParsableArguments {
             Terminal.write(
                 "invalid: \(DiagnosticRenderer.summary(diagnostics)); nothing was planned\n", to: .standardError)
             throw ExitCode(1)
-        case .planned(let plan, let desired, let warnings):
+        case .planned(let plan, let desired, let references, let warnings):
             let colored = Terminal.supportsColor(fileDescriptor: STDERR_FILENO)
             Terminal.write(DiagnosticRenderer.text(warnings, colored: colored), to: .standardError)
-            return (plan, desired, session.target)
+            return (plan, desired, references, session.target)
         }
     }
 }

@@ -47,6 +47,20 @@ public struct SecretResolver: Sendable {
         return (secrets, diagnostics.sortedByLocation())
     }
 
+    /// Where each secret comes from, by the resource that holds it.
+    public static func references(in manifests: ManifestSet) -> [ResourceRef: SecretReference] {
+        var references: [ResourceRef: SecretReference] = [:]
+        for provider in manifests.state.providers {
+            if let secret = provider.secret { references[.provider(provider.name)] = secret }
+        }
+        for team in manifests.state.teams {
+            for credential in team.byok {
+                references[.credential(team: team.name, name: credential.name)] = credential.secret
+            }
+        }
+        return references
+    }
+
     /// The secret's value, or why it has none.
     public func value(of reference: SecretReference) -> Result<String, ResolutionFailure> {
         switch reference {
