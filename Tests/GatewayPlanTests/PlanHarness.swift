@@ -11,10 +11,12 @@ enum AcmeSecrets {
         "ACME_OPENAI_KEY": "sk-acme-openai-0001", "ACME_ANTHROPIC_KEY": "sk-acme-anthropic-0001",
         "PAYMENTS_AZURE_OPENAI_KEY": "az-payments-0001", "LEGAL_AZURE_OPENAI_KEY": "az-legal-0001",
     ]
-    static let files = ["/run/secrets/research-anthropic-key": "sk-research-0001\n"]
+    static let fileSecret = "sk-research-0001\n"
 
     static func resolver(environment: [String: String] = environment) -> SecretResolver {
-        SecretResolver(environment: environment, readFile: { files[$0].map { Data($0.utf8) } })
+        SecretResolver(
+            environment: environment,
+            readFile: { $0.hasSuffix("examples/acme/secrets/research-anthropic.key") ? Data(fileSecret.utf8) : nil })
     }
 }
 

@@ -12,18 +12,16 @@ struct ApplyCommandTests {
     ]
     static let fileSecret = "sk-e2e-research-c0de"
 
-    /// A scratch copy of examples/acme whose file secret points into the scratch directory.
+    /// A scratch copy of examples/acme with its file secret (acme/secrets/, beside the manifests).
     func workspace() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gwctl-e2e-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try FileManager.default.copyItem(
             at: PackageRoot.url.appendingPathComponent("examples/acme"), to: directory.appendingPathComponent("acme"))
-        let secretFile = directory.appendingPathComponent("research.key")
-        try (Self.fileSecret + "\n").write(to: secretFile, atomically: true, encoding: .utf8)
-        let research = directory.appendingPathComponent("acme/teams/research.yaml")
-        let text = try String(contentsOf: research, encoding: .utf8)
-            .replacingOccurrences(of: "/run/secrets/research-anthropic-key", with: secretFile.path)
-        try text.write(to: research, atomically: true, encoding: .utf8)
+        let secrets = directory.appendingPathComponent("acme/secrets")
+        try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true)
+        try (Self.fileSecret + "\n").write(
+            to: secrets.appendingPathComponent("research-anthropic.key"), atomically: true, encoding: .utf8)
         return directory
     }
 

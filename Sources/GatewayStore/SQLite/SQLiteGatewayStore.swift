@@ -14,13 +14,17 @@ public final class SQLiteGatewayStore: GatewayStore {
     public init(path: String, keyring: MasterKeyring) throws {
         self.path = path
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // The state holds key hashes and sealed secrets: readable by its owner only.
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let created = !FileManager.default.fileExists(atPath: path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "gateway-state"
         pool = try DatabasePool(path: path, configuration: configuration)
         secrets = SecretBox(keyring: keyring)
         try Migrations.migrator.migrate(pool)
+        if created { chmod(path, 0o600) }
     }
 
     public func revision() async throws -> Int64 {

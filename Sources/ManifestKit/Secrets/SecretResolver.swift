@@ -33,7 +33,7 @@ public struct SecretResolver: Sendable {
             guard let reference = provider.secret else { continue }
             let document = manifests.document(.provider, named: provider.name)
             let location = document.map { $0.location(of: $0.node["spec"]?["secret"]) } ?? SourceLocation(file: "?")
-            resolve(reference, for: .provider(provider.name), at: location)
+            resolve(Self.anchored(reference, in: document), for: .provider(provider.name), at: location)
         }
         for team in manifests.state.teams {
             let document = manifests.document(.team, named: team.name)
@@ -41,21 +41,36 @@ public struct SecretResolver: Sendable {
             for (index, credential) in team.byok.enumerated() {
                 let node = index < nodes.count ? nodes[index]["secret"] : nil
                 let location = document.map { $0.location(of: node) } ?? SourceLocation(file: "?")
-                resolve(credential.secret, for: .credential(team: team.name, name: credential.name), at: location)
+                resolve(
+                    Self.anchored(credential.secret, in: document),
+                    for: .credential(team: team.name, name: credential.name), at: location)
             }
         }
         return (secrets, diagnostics.sortedByLocation())
+    }
+
+    /// A relative `file:` path resolved against the directory of the manifest that names it, so
+    /// manifests find their secrets wherever gwctl runs from; absolute paths and `env:` stay as they are.
+    static func anchored(_ reference: SecretReference, in document: ManifestDocument?) -> SecretReference {
+        guard case .file(let path) = reference, !path.hasPrefix("/"), let document else { return reference }
+        let directory = URL(fileURLWithPath: document.file).deletingLastPathComponent()
+        return .file(directory.appendingPathComponent(path).standardizedFileURL.path)
     }
 
     /// Where each secret comes from, by the resource that holds it.
     public static func references(in manifests: ManifestSet) -> [ResourceRef: SecretReference] {
         var references: [ResourceRef: SecretReference] = [:]
         for provider in manifests.state.providers {
-            if let secret = provider.secret { references[.provider(provider.name)] = secret }
+            if let secret = provider.secret {
+                references[.provider(provider.name)] = anchored(
+                    secret, in: manifests.document(.provider, named: provider.name))
+            }
         }
         for team in manifests.state.teams {
+            let document = manifests.document(.team, named: team.name)
             for credential in team.byok {
-                references[.credential(team: team.name, name: credential.name)] = credential.secret
+                references[.credential(team: team.name, name: credential.name)] = anchored(
+                    credential.secret, in: document)
             }
         }
         return references
