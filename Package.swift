@@ -105,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "gwbench",
             dependencies: [
-                "ManifestKit", "GatewayModel", "GatewayStore", "GatewayServer", "AdminAPI",
+                "ManifestKit", "GatewayModel", "GatewayStore", "GatewayServer", "AdminAPI", "GatewayPlan", "GwctlCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -11,12 +11,26 @@ public struct ManifestSet: Sendable {
     public var documents: [ManifestDocument]
     /// The manifest files read, in load order.
     public var files: [String]
+    /// Positions in `documents` by kind and name, so lookups stay constant-time at 100k resources.
+    private let index: [ManifestSchema.Kind: [String: Int]]
+
+    public init(state: DesiredState, diagnostics: [Diagnostic], documents: [ManifestDocument], files: [String]) {
+        self.state = state
+        self.diagnostics = diagnostics
+        self.documents = documents
+        self.files = files
+        var index: [ManifestSchema.Kind: [String: Int]] = [:]
+        for (position, document) in documents.enumerated() where index[document.kind]?[document.name] == nil {
+            index[document.kind, default: [:]][document.name] = position
+        }
+        self.index = index
+    }
 
     /// Whether the manifests are valid (warnings allowed).
     public var isValid: Bool { !diagnostics.containsErrors }
 
     /// The document declaring the resource `name` of `kind`.
     public func document(_ kind: ManifestSchema.Kind, named name: String) -> ManifestDocument? {
-        documents.first { $0.kind == kind && $0.name == name }
+        index[kind]?[name].map { documents[$0] }
     }
 }

@@ -1,0 +1,100 @@
+import AdminAPI
+import ArgumentParser
+import Foundation
+import GatewayModel
+import GatewayPlan
+import GatewayServer
+import GatewayStore
+import GwctlCore
+import Hummingbird
+import Logging
+import ManifestKit
+
+/// `gwbench plan`: a synthetic manifest set applied to a gateway, then planned against it with
+/// 1% drift, embedded and over HTTP; then the drift applied.
+struct PlanBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Time gwctl's plan (load, resolve, read state, diff) at scale, embedded and over HTTP.")
+
+    @Option(help: "Number of teams.") var teams = 10_000
+    @Option(help: "Keys per team.") var keysPerTeam = 10
+    @Option(help: "Percentage of keys changed behind gwctl's back.") var driftPercent = 1.0
+
+    func run() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gwbench-plan-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let manifest = directory.appendingPathComponent("manifests.yaml").path
+        try SyntheticManifest.yaml(teams: teams, keysPerTeam: keysPerTeam).write(
+            toFile: manifest, atomically: true, encoding: .utf8)
+        var environment = ["SYSTEM_OPENAI_KEY": "sys-openai", "SYSTEM_ANTHROPIC_KEY": "sys-anthropic"]
+        for team in 0..<teams { environment["TEAM_\(team)_ANTHROPIC_KEY"] = "byok-\(team)" }
+        let resolver = SecretResolver(environment: environment)
+
+        let statePath = directory.appendingPathComponent("state.db").path
+        let store = try StateFiles(statePath: statePath).openStore(environment: [:], create: true)
+        let embedded = GatewayTarget.embedded(statePath: statePath)
+        var start = ContinuousClock.now
+        let initial = try await PlanSession(paths: [manifest], target: embedded, options: .init(), resolver: resolver)
+            .run()
+        guard case .planned(let firstPlan, let desired, _, _) = initial else {
+            throw ValidationError("invalid manifests")
+        }
+        report("plan against an empty gateway (\(firstPlan.actions.count) creates)", ContinuousClock.now - start)
+        start = ContinuousClock.now
+        _ = try await store.apply(try firstPlan.changeset(secrets: desired.secrets), actor: "bench")
+        report("apply from empty", ContinuousClock.now - start)
+
+        // Drift: change the description of driftPercent% of keys behind gwctl's back.
+        let live = try await store.state()
+        let stride = max(1, Int(100 / driftPercent))
+        let drifted = live.apiKeys.enumerated().filter { $0.offset % stride == 0 }.map { entry -> ChangeOperation in
+            var key = entry.element
+            key.description = "changed by hand"
+            key.status = nil
+            key.prefix = nil
+            return ChangeOperation(op: .update, target: .apiKey(team: key.team, name: key.name), apiKey: key)
+        }
+        _ = try await store.apply(Changeset(operations: drifted, managedBy: ManagedBy.gwctl), actor: "someone")
+
+        start = ContinuousClock.now
+        let session = PlanSession(paths: [manifest], target: embedded, options: .init(), resolver: resolver)
+        guard case .planned(let plan, let desired2, _, _) = try await session.run() else { throw ValidationError("?") }
+        report(
+            "embedded plan with \(drifted.count) drifted keys (\(plan.actions.count) updates)",
+            ContinuousClock.now - start)
+
+        var tokens = AdminTokens()
+        tokens.add(name: "bench", role: .writer, token: "gwadm_bench")
+        var logger = Logger(label: "gwbench")
+        logger.logLevel = .warning
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = try GatewayApplication.application(
+            store: store, tokens: tokens, configuration: .init(port: 0, maxBodyBytes: 512 << 20), logger: logger,
+            onServerRunning: { continuation.yield($0) })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { return }
+            let http = GatewayTarget.http(url: URL(string: "http://127.0.0.1:\(port)")!, token: "gwadm_bench")
+            let start = ContinuousClock.now
+            let remote = PlanSession(paths: [manifest], target: http, options: .init(), resolver: resolver)
+            guard case .planned(let overHTTP, _, _, _) = try await remote.run() else { throw ValidationError("?") }
+            report(
+                "HTTP plan with \(drifted.count) drifted keys (\(overHTTP.actions.count) updates)",
+                ContinuousClock.now - start)
+            group.cancelAll()
+        }
+
+        start = ContinuousClock.now
+        _ = try await store.apply(try plan.changeset(secrets: desired2.secrets), actor: "bench")
+        report("apply of the drift (\(plan.actions.count) updates)", ContinuousClock.now - start)
+        print("peak RSS: \(PeakMemory.residentMegabytes()) MiB")
+    }
+
+    private func report(_ what: String, _ duration: Duration) {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        print(String(format: "%@: %.3f s", what, seconds))
+    }
+}
