@@ -65,6 +65,23 @@ struct PlanBenchmark: AsyncParsableCommand {
             "embedded plan with \(drifted.count) drifted keys (\(plan.actions.count) updates)",
             ContinuousClock.now - start)
 
+        // The same pipeline, phase by phase.
+        var phase = ContinuousClock.now
+        let loaded = ManifestLoader().load(paths: [manifest])
+        report("  phase: load and validate manifests", ContinuousClock.now - phase)
+        phase = ContinuousClock.now
+        let (resolved, _) = resolver.resolve(loaded)
+        report("  phase: resolve \(resolved.count) secrets", ContinuousClock.now - phase)
+        phase = ContinuousClock.now
+        let records = DesiredRecords(state: loaded.state, secrets: resolved)
+        report("  phase: desired records", ContinuousClock.now - phase)
+        phase = ContinuousClock.now
+        let actual = try await store.state()
+        report("  phase: read the embedded state", ContinuousClock.now - phase)
+        phase = ContinuousClock.now
+        let diffed = Planner().plan(desired: records, actual: actual, target: "embedded")
+        report("  phase: planner (\(diffed.actions.count) actions)", ContinuousClock.now - phase)
+
         var tokens = AdminTokens()
         tokens.add(name: "bench", role: .writer, token: "gwadm_bench")
         var logger = Logger(label: "gwbench")
