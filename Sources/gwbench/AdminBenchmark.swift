@@ -70,11 +70,6 @@ struct AdminBenchmark: AsyncParsableCommand {
         }
     }
 
-    private func report(_ what: String, _ duration: Duration) {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        print(String(format: "%@: %.3f s", what, seconds))
-    }
-
     /// Creates a mock provider, `teams` teams and `keysPerTeam` keys in each.
     static func changeset(teams: Int, keysPerTeam: Int) -> Changeset {
         var operations: [ChangeOperation] = [

@@ -109,9 +109,4 @@ struct PlanBenchmark: AsyncParsableCommand {
         report("apply of the drift (\(plan.actions.count) updates)", ContinuousClock.now - start)
         print("peak RSS: \(PeakMemory.residentMegabytes()) MiB")
     }
-
-    private func report(_ what: String, _ duration: Duration) {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        print(String(format: "%@: %.3f s", what, seconds))
-    }
 }

@@ -46,10 +46,6 @@ struct ValidateBenchmark: ParsableCommand {
                 timings.first!, median, timings.last!, timings.count, megabytes / median))
         print("peak RSS: \(PeakMemory.residentMegabytes()) MiB")
     }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 }
 
 /// The process's peak resident set size, from /proc (Linux).

@@ -22,7 +22,7 @@ struct LoaderFuzzTests {
     }
 
     @Test func mutatedManifestsYieldDiagnosticsNotCrashes() throws {
-        var random = SplitMix64(seed: Self.seed)
+        var random = SeededRandom(seed: Self.seed)
         let corpus = try Self.corpus()
         #expect(corpus.count > 20)
         let loader = ManifestLoader(options: .init(now: nil))
@@ -68,28 +68,11 @@ struct LoaderFuzzTests {
     }
 }
 
-/// Deterministic pseudo-random numbers (SplitMix64), so a failing seed reproduces.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
-}
-
 /// Byte-level mutations biased towards YAML's structural characters.
 enum Mutator {
     static let interesting: [UInt8] = Array(":-[]{}&*!|>'\"#\n \t%@`?,~".utf8) + [0x00, 0xFF, 0xC3, 0xE2, 0x80]
 
-    static func mutate(_ input: [UInt8], corpus: [[UInt8]], random: inout SplitMix64) -> [UInt8] {
+    static func mutate(_ input: [UInt8], corpus: [[UInt8]], random: inout SeededRandom) -> [UInt8] {
         var bytes = input
         for _ in 0...random.next(below: 4) {
             let position = random.next(below: bytes.count + 1)
