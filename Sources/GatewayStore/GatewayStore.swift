@@ -24,6 +24,11 @@ public protocol GatewayStore: Sendable {
     func credits(team: String) async throws -> CreditBalance?
     /// Audit entries with id greater than `after`, oldest first, at most `limit`.
     func auditLog(after: Int64, limit: Int) async throws -> [AuditEntry]
+    /// Records a served request; for system-credential spend, debits the team's credits by its cost
+    /// in the same transaction. Usage does not bump the state revision (it is not configuration).
+    func recordUsage(_ usage: UsageRecord) async throws
+    /// Usage at or after `since`, oldest first, optionally for one team.
+    func usage(since: Timestamp, team: String?) async throws -> [UsageRecord]
 }
 
 /// Store failures that are not changeset problems.
