@@ -28,7 +28,10 @@ public struct MintedKeys: Sendable, Codable {
     /// cannot be written stops the apply instead of losing minted secrets after it.
     public static func prepare(_ path: String) throws {
         let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        // Minted secrets live here: a directory gwctl creates is its owner's only.
+        try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         guard FileManager.default.createFile(atPath: path, contents: Data(), attributes: [.posixPermissions: 0o600])
         else { throw TargetError("cannot write --keys-out file \(path)") }
         chmod(path, 0o600)
