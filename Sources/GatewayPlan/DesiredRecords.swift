@@ -48,4 +48,11 @@ public struct DesiredRecords: Sendable {
             RuleRecord(metadata: rule.metadata, priority: rule.priority, match: rule.match, action: rule.action)
         }
     }
+
+    /// The desired records in the live state's shape, so both sides index the same way.
+    var asState: GatewayState {
+        GatewayState(
+            providers: providers, policy: policy, teams: teams, credentials: credentials, apiKeys: apiKeys, rules: rules
+        )
+    }
 }

@@ -8,7 +8,7 @@ import GatewayModel
 /// JSON text the encoder wrote.
 enum FieldDiff {
     static func changes<T: Encodable>(from before: T?, to after: T) -> [FieldChange] {
-        let old = before.map(flatten) ?? [:]
+        let old = before.map { flatten($0) } ?? [:]
         let new = flatten(after)
         var changes: [FieldChange] = []
         for path in Set(old.keys).union(new.keys).sorted() where old[path] != new[path] {

@@ -28,7 +28,7 @@ public struct Planner: Sendable {
     }
 
     public func plan(desired: DesiredRecords, actual: GatewayState, target: String) -> Plan {
-        let wanted = Self.resources(desired)
+        let wanted = Self.resources(desired.asState)
         var live: [ResourceRef: (resource: StoredResource, status: RecordStatus?, fingerprint: SecretFingerprint?)] =
             [:]
         for (ref, resource) in Self.resources(actual) {
@@ -105,7 +105,7 @@ public struct Planner: Sendable {
     ) -> PlannedAction? {
         var secretChange: SecretChange?
         switch (secret, current.fingerprint) {
-        case (let value?, nil): secretChange = .added
+        case (.some, nil): secretChange = .added
         case (let value?, let fingerprint?) where !fingerprint.matches(value): secretChange = .changed
         case (nil, .some) where ref.kind == .provider: secretChange = .removed
         default: break
@@ -166,19 +166,6 @@ public struct Planner: Sendable {
             return (rank, target.team ?? "", target.name, index)
         }
         return keys.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map { actions[$0.3] }
-    }
-
-    static func resources(_ desired: DesiredRecords) -> [ResourceRef: StoredResource] {
-        var map: [ResourceRef: StoredResource] = [:]
-        for record in desired.providers { map[.provider(record.metadata.name)] = .provider(record) }
-        if let policy = desired.policy { map[.policy] = .policy(policy) }
-        for record in desired.teams { map[.team(record.metadata.name)] = .team(record) }
-        for record in desired.credentials {
-            map[.credential(team: record.team, name: record.name)] = .credential(record)
-        }
-        for record in desired.apiKeys { map[.apiKey(team: record.team, name: record.name)] = .apiKey(record) }
-        for record in desired.rules { map[.rule(record.metadata.name)] = .rule(record) }
-        return map
     }
 
     static func resources(_ state: GatewayState) -> [ResourceRef: StoredResource] {

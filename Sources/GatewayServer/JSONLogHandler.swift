@@ -20,15 +20,12 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-        file: String, function: String, line: UInt
-    ) {
+    public func log(event: LogEvent) {
         var fields: [String: String] = [
-            "ts": ISO8601DateFormatter().string(from: Date()), "level": level.rawValue, "label": label,
-            "msg": message.description,
+            "ts": Timestamp.now.description, "level": event.level.rawValue, "label": label,
+            "msg": event.message.description,
         ]
-        for (key, value) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }) {
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
             fields[key] = "\(value)"
         }
         let ordered =

@@ -35,13 +35,11 @@ public protocol GatewayStore: Sendable {
 public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case notFound(ResourceRef)
     case invalid(String)
-    case corrupt(String)
 
     public var description: String {
         switch self {
         case .notFound(let ref): return "\(ref) does not exist"
         case .invalid(let message): return message
-        case .corrupt(let message): return "the state database is damaged: \(message)"
         }
     }
 }

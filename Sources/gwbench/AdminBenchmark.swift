@@ -39,25 +39,14 @@ struct AdminBenchmark: AsyncParsableCommand {
         // HTTP: a gatewayd router served on a loopback ephemeral port.
         let store = try StateFiles(statePath: directory.appendingPathComponent("http/state.db").path)
             .openStore(environment: [:], create: true)
-        var tokens = AdminTokens()
-        tokens.add(name: "bench", role: .writer, token: "gwadm_bench")
-        var logger = Logger(label: "gwbench")
-        logger.logLevel = .warning
-        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try GatewayApplication.application(
-            store: store, tokens: tokens, configuration: .init(port: 0, maxBodyBytes: 512 << 20), logger: logger,
-            onServerRunning: { port in portContinuation.yield(port) })
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var ports = portStream.makeAsyncIterator()
-            guard let port = await ports.next() else { return }
-            let client = AdminClient(serverURL: URL(string: "http://127.0.0.1:\(port)")!, token: "gwadm_bench")
+        try await LocalGateway.with(store) { url in
+            let client = AdminClient(serverURL: url, token: LocalGateway.token)
             var start = ContinuousClock.now
             _ = try await client.apply(changeset)
             report("HTTP apply (encode, send, commit, respond)", ContinuousClock.now - start)
             start = ContinuousClock.now
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/admin/v1/state")
-            request.headers.add(name: "Authorization", value: "Bearer gwadm_bench")
+            var request = HTTPClientRequest(url: url.absoluteString + "/admin/v1/state")
+            request.headers.add(name: "Authorization", value: "Bearer \(LocalGateway.token)")
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
             let body = try await response.body.collect(upTo: 1 << 30)
             report(
@@ -66,7 +55,6 @@ struct AdminBenchmark: AsyncParsableCommand {
             start = ContinuousClock.now
             let state = try await client.state()
             report("HTTP GET /admin/v1/state, decoded (\(state.resourceCount) resources)", ContinuousClock.now - start)
-            group.cancelAll()
         }
     }
 

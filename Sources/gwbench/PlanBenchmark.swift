@@ -82,26 +82,14 @@ struct PlanBenchmark: AsyncParsableCommand {
         let diffed = Planner().plan(desired: records, actual: actual, target: "embedded")
         report("  phase: planner (\(diffed.actions.count) actions)", ContinuousClock.now - phase)
 
-        var tokens = AdminTokens()
-        tokens.add(name: "bench", role: .writer, token: "gwadm_bench")
-        var logger = Logger(label: "gwbench")
-        logger.logLevel = .warning
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try GatewayApplication.application(
-            store: store, tokens: tokens, configuration: .init(port: 0, maxBodyBytes: 512 << 20), logger: logger,
-            onServerRunning: { continuation.yield($0) })
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { return }
-            let http = GatewayTarget.http(url: URL(string: "http://127.0.0.1:\(port)")!, token: "gwadm_bench")
+        try await LocalGateway.with(store) { url in
+            let http = GatewayTarget.http(url: url, token: LocalGateway.token)
             let start = ContinuousClock.now
             let remote = PlanSession(paths: [manifest], target: http, options: .init(), resolver: resolver)
             guard case .planned(let overHTTP, _, _, _) = try await remote.run() else { throw ValidationError("?") }
             report(
                 "HTTP plan with \(drifted.count) drifted keys (\(overHTTP.actions.count) updates)",
                 ContinuousClock.now - start)
-            group.cancelAll()
         }
 
         start = ContinuousClock.now

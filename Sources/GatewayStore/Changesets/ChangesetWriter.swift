@@ -115,14 +115,14 @@ struct ChangesetWriter {
             let names = columns.keys.sorted()
             let sql =
                 "INSERT INTO \(table.name) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
-            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(names.map { columns[$0] ?? nil }))
+            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(Self.values(of: names, in: columns)))
         } else {
             columns["name"] = nil
             columns["team"] = nil
             let names = columns.keys.sorted()
             let sql = "UPDATE \(table.name) SET \(names.map { "\($0) = ?" }.joined(separator: ", ")) WHERE \(condition)"
             try db.cachedStatement(sql: sql).execute(
-                arguments: StatementArguments(names.map { columns[$0] ?? nil }) + arguments)
+                arguments: StatementArguments(Self.values(of: names, in: columns)) + arguments)
         }
         let after = digest(
             spec: spec,
@@ -132,6 +132,16 @@ struct ChangesetWriter {
         try audit(operation.op, target, revision: revision, before: beforeDigest, after: after)
         return OperationResult(
             op: operation.op, target: target, revision: revision, secret: minted?.secret, prefix: minted?.prefix)
+    }
+
+    /// The column values in `names` order; a column set to nil writes NULL.
+    private static func values(
+        of names: [String], in columns: [String: (any DatabaseValueConvertible)?]
+    ) -> [(any DatabaseValueConvertible)?] {
+        names.map { name -> (any DatabaseValueConvertible)? in
+            guard let value = columns[name] else { return nil }
+            return value
+        }
     }
 
     /// What a sealed secret is bound to: moving its ciphertext to another row breaks decryption.

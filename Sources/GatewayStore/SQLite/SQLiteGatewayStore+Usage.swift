@@ -18,24 +18,10 @@ extension SQLiteGatewayStore {
                 ])
             // BYOK spend is the team's own: only system-credential spend is paid from credits.
             guard usage.credentialKind == .system, usage.costMicroUSD != 0 else { return }
-            let balance =
-                (try Int64.fetchOne(
-                    db, sql: "SELECT balance_micro_usd FROM credit_balances WHERE team = ?", arguments: [usage.team])
-                    ?? 0) - usage.costMicroUSD
-            try db.execute(
-                sql: """
-                    INSERT INTO credit_balances (team, balance_micro_usd, updated_at) VALUES (?, ?, ?)
-                    ON CONFLICT (team) DO UPDATE SET balance_micro_usd = excluded.balance_micro_usd, updated_at = excluded.updated_at
-                    """,
-                arguments: [usage.team, balance, usage.at.description])
-            try db.execute(
-                sql: """
-                    INSERT INTO credit_ledger (team, delta_micro_usd, balance_micro_usd, reason, actor, at)
-                    VALUES (?, ?, ?, ?, 'gateway', ?)
-                    """,
-                arguments: [
-                    usage.team, -usage.costMicroUSD, balance, "request \(usage.requestID)", usage.at.description,
-                ])
+            _ = try CreditLedger.adjust(
+                db, team: usage.team, delta: -usage.costMicroUSD, reason: "request \(usage.requestID)",
+                actor: "gateway",
+                at: usage.at)
         }
     }
 

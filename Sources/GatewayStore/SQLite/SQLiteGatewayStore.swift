@@ -59,23 +59,8 @@ public final class SQLiteGatewayStore: GatewayStore {
                 try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM teams WHERE name = ?)", arguments: [team])
                     == true
             else { throw StoreError.notFound(.team(team)) }
-            let before =
-                try Int64.fetchOne(
-                    db, sql: "SELECT balance_micro_usd FROM credit_balances WHERE team = ?", arguments: [team]) ?? 0
-            let (balance, overflow) = before.addingReportingOverflow(grant.amountMicroUSD)
-            guard !overflow else { throw StoreError.invalid("the grant overflows the balance") }
-            try db.execute(
-                sql: """
-                    INSERT INTO credit_balances (team, balance_micro_usd, updated_at) VALUES (?, ?, ?)
-                    ON CONFLICT (team) DO UPDATE SET balance_micro_usd = excluded.balance_micro_usd, updated_at = excluded.updated_at
-                    """,
-                arguments: [team, balance, now.description])
-            try db.execute(
-                sql: """
-                    INSERT INTO credit_ledger (team, delta_micro_usd, balance_micro_usd, reason, actor, at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [team, grant.amountMicroUSD, balance, grant.reason, actor, now.description])
+            let balance = try CreditLedger.adjust(
+                db, team: team, delta: grant.amountMicroUSD, reason: grant.reason, actor: actor, at: now)
             let revision = (try Int64.fetchOne(db, sql: "SELECT revision FROM gateway_meta WHERE id = 1") ?? 0) + 1
             try db.execute(sql: "UPDATE gateway_meta SET revision = ? WHERE id = 1", arguments: [revision])
             try db.execute(

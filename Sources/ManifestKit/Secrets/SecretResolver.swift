@@ -22,18 +22,31 @@ public struct SecretResolver: Sendable {
     public func resolve(_ manifests: ManifestSet) -> (secrets: [ResourceRef: String], diagnostics: [Diagnostic]) {
         var secrets: [ResourceRef: String] = [:]
         var diagnostics: [Diagnostic] = []
-        func resolve(_ reference: SecretReference, for ref: ResourceRef, at location: SourceLocation) {
-            switch value(of: reference) {
-            case .success(let value): secrets[ref] = value
+        for use in Self.uses(in: manifests) {
+            switch value(of: use.reference) {
+            case .success(let value): secrets[use.ref] = value
             case .failure(let failure):
-                diagnostics.append(.error(.secretUnresolved, at: location, "\(ref): \(failure.description)"))
+                diagnostics.append(.error(.secretUnresolved, at: use.location, "\(use.ref): \(failure.description)"))
             }
         }
+        return (secrets, diagnostics.sortedByLocation())
+    }
+
+    /// Where each secret comes from, by the resource that holds it.
+    public static func references(in manifests: ManifestSet) -> [ResourceRef: SecretReference] {
+        Dictionary(uses(in: manifests).map { ($0.ref, $0.reference) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Every secret reference in the manifests, anchored, with the position that names it.
+    private static func uses(
+        in manifests: ManifestSet
+    ) -> [(ref: ResourceRef, reference: SecretReference, location: SourceLocation)] {
+        var uses: [(ref: ResourceRef, reference: SecretReference, location: SourceLocation)] = []
         for provider in manifests.state.providers {
             guard let reference = provider.secret else { continue }
             let document = manifests.document(.provider, named: provider.name)
             let location = document.map { $0.location(of: $0.node["spec"]?["secret"]) } ?? SourceLocation(file: "?")
-            resolve(Self.anchored(reference, in: document), for: .provider(provider.name), at: location)
+            uses.append((.provider(provider.name), anchored(reference, in: document), location))
         }
         for team in manifests.state.teams {
             let document = manifests.document(.team, named: team.name)
@@ -41,12 +54,14 @@ public struct SecretResolver: Sendable {
             for (index, credential) in team.byok.enumerated() {
                 let node = index < nodes.count ? nodes[index]["secret"] : nil
                 let location = document.map { $0.location(of: node) } ?? SourceLocation(file: "?")
-                resolve(
-                    Self.anchored(credential.secret, in: document),
-                    for: .credential(team: team.name, name: credential.name), at: location)
+                uses.append(
+                    (
+                        .credential(team: team.name, name: credential.name), anchored(credential.secret, in: document),
+                        location
+                    ))
             }
         }
-        return (secrets, diagnostics.sortedByLocation())
+        return uses
     }
 
     /// A relative `file:` path resolved against the directory of the manifest that names it, so
@@ -55,25 +70,6 @@ public struct SecretResolver: Sendable {
         guard case .file(let path) = reference, !path.hasPrefix("/"), let document else { return reference }
         let directory = URL(fileURLWithPath: document.file).deletingLastPathComponent()
         return .file(directory.appendingPathComponent(path).standardizedFileURL.path)
-    }
-
-    /// Where each secret comes from, by the resource that holds it.
-    public static func references(in manifests: ManifestSet) -> [ResourceRef: SecretReference] {
-        var references: [ResourceRef: SecretReference] = [:]
-        for provider in manifests.state.providers {
-            if let secret = provider.secret {
-                references[.provider(provider.name)] = anchored(
-                    secret, in: manifests.document(.provider, named: provider.name))
-            }
-        }
-        for team in manifests.state.teams {
-            let document = manifests.document(.team, named: team.name)
-            for credential in team.byok {
-                references[.credential(team: team.name, name: credential.name)] = anchored(
-                    credential.secret, in: document)
-            }
-        }
-        return references
     }
 
     /// The secret's value, or why it has none.

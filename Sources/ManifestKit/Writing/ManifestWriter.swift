@@ -36,7 +36,7 @@ public enum ManifestWriter {
     }
 
     public static func document(_ team: Team) -> String {
-        var out = header("Team", team.metadata)
+        let out = header("Team", team.metadata)
         var spec = ""
         if let displayName = team.displayName { spec += field("displayName", displayName, 1) }
         spec += "  tier: \(team.tier.rawValue)\n"
