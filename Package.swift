@@ -69,15 +69,37 @@ let package = Package(
             ],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
+        // The data plane's logic: admission, routing, provider adapters, format translation.
+        .target(
+            name: "GatewayCore",
+            dependencies: [
+                "GatewayModel", "GatewayCrypto",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        // A provider stand-in speaking the OpenAI and Anthropic formats, for tests and benchmarks.
+        .target(
+            name: "MockUpstream",
+            dependencies: [
+                "GatewayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         // gatewayd's HTTP wiring: the admin API over the store, authentication, errors.
         .target(
             name: "GatewayServer",
             dependencies: [
-                "AdminAPI", "GatewayStore", "GatewayModel", "GatewayCrypto",
+                "AdminAPI", "GatewayStore", "GatewayModel", "GatewayCrypto", "GatewayCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -93,7 +115,7 @@ let package = Package(
         // gwctl's logic: targets, plan sessions, minted keys; the executable only parses arguments.
         .target(
             name: "GwctlCore",
-            dependencies: ["ManifestKit", "GatewayPlan", "GatewayStore", "AdminAPI", "GatewayModel"]
+            dependencies: ["ManifestKit", "GatewayPlan", "GatewayStore", "GatewayCore", "AdminAPI", "GatewayModel"]
         ),
         .executableTarget(
             name: "gwctl",
@@ -115,8 +137,23 @@ let package = Package(
         // Shared by test targets only: the package root, golden files, running built executables.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "YAMLCoreTests", dependencies: ["YAMLCore", "TestSupport"]),
+        .testTarget(
+            name: "GatewayCoreTests",
+            dependencies: [
+                "GatewayCore", "GatewayModel", "GatewayCrypto",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit", "GatewayModel", "TestSupport"]),
-        .testTarget(name: "GwctlTests", dependencies: ["ManifestKit", "GatewayModel", "TestSupport"]),
+        .testTarget(
+            name: "GwctlTests",
+            dependencies: [
+                "ManifestKit", "GatewayModel", "TestSupport", "AdminAPI", "MockUpstream",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "GatewayPlanTests",
             dependencies: [
@@ -130,7 +167,9 @@ let package = Package(
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
-                "GatewayServer", "GatewayStore", "AdminAPI", "GatewayModel", "GatewayCrypto", "TestSupport", "YAMLCore",
+                "GatewayServer", "GatewayStore", "GatewayCore", "GwctlCore", "AdminAPI", "GatewayModel",
+                "GatewayCrypto",
+                "TestSupport", "YAMLCore", "MockUpstream",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -36,6 +36,24 @@ public struct AdminClient: GatewayAdmin {
         }
     }
 
+    public func explain(_ request: ExplainRequest) async throws -> Explanation {
+        switch try await call({ try await client.explain(body: .json(request)) }) {
+        case .ok(let ok): return try ok.body.json
+        case .default(let status, let error): throw Self.error(status, try? error.body.json)
+        }
+    }
+
+    /// Usage records at or after `since`, optionally of one team.
+    public func usage(since: Timestamp? = nil, team: String? = nil) async throws -> [UsageRecord] {
+        switch try await call({
+            try await client.getUsage(
+                query: .init(since: since.map { Date(timeIntervalSince1970: TimeInterval($0.seconds)) }, team: team))
+        }) {
+        case .ok(let ok): return try ok.body.json.records
+        case .default(let status, let error): throw Self.error(status, try? error.body.json)
+        }
+    }
+
     /// A team's credit balance.
     public func credits(team: String) async throws -> CreditBalance {
         switch try await call({ try await client.getCredits(path: .init(team: team)) }) {

@@ -1,4 +1,6 @@
 import AdminAPI
+import AsyncHTTPClient
+import GatewayCore
 import GatewayStore
 import HTTPTypes
 import Hummingbird
@@ -12,11 +14,33 @@ public struct GatewayConfiguration: Sendable {
     public var port: Int
     /// The largest request body accepted, in bytes (a 100k-key changeset is about 30 MB).
     public var maxBodyBytes: Int
+    /// How long a provider may take to answer before the next candidate is tried (504 when none is left).
+    public var upstreamTimeoutSeconds: Double
+    /// How often the data plane looks for changes made by other writers of the state.
+    public var reloadInterval: Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 << 20) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 << 20,
+        upstreamTimeoutSeconds: Double = 120, reloadInterval: Duration = .milliseconds(500)
+    ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
+        self.upstreamTimeoutSeconds = upstreamTimeoutSeconds
+        self.reloadInterval = reloadInterval
+    }
+}
+
+/// What the admin API and the data plane share: the configuration snapshot and the rate limits.
+public struct GatewayRuntime: Sendable {
+    let cache: SnapshotCache
+    let limiter: RateLimiter
+    let configuration: GatewayConfiguration
+
+    public init(store: any GatewayStore, configuration: GatewayConfiguration) {
+        cache = SnapshotCache(store: store)
+        limiter = RateLimiter()
+        self.configuration = configuration
     }
 }
 
@@ -24,17 +48,30 @@ public struct GatewayConfiguration: Sendable {
 public enum GatewayApplication {
     /// The router, separate from the application so tests can drive it in-process.
     public static func router(
-        store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger
+        store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger,
+        runtime: GatewayRuntime? = nil, httpClient: HTTPClient = .shared
     ) throws -> Router<BasicRequestContext> {
+        let runtime = runtime ?? GatewayRuntime(store: store, configuration: configuration)
         let router = Router()
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: RouteGuardMiddleware(table: .admin))
+        router.add(middleware: RouteGuardMiddleware(table: .gateway))
         router.add(middleware: RequestBodyMiddleware(maxBytes: configuration.maxBodyBytes))
         router.add(middleware: AdminAuthMiddleware(tokens: tokens))
         router.add(middleware: StateResponder(store: store, logger: logger))
         // Compact JSON: a 100k-key state is tens of megabytes, and indentation would add a third.
-        try AdminAPIHandler(store: store, logger: logger).registerHandlers(
-            on: router, configuration: .init(jsonEncodingOptions: [.withoutEscapingSlashes]))
+        try AdminAPIHandler(store: store, cache: runtime.cache, limiter: runtime.limiter, logger: logger)
+            .registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.withoutEscapingSlashes]))
+        let plane = DataPlane(
+            store: store, cache: runtime.cache, limiter: runtime.limiter,
+            dispatch: UpstreamDispatch(
+                http: HTTPProviderAdapter(client: httpClient), vault: store,
+                timeoutSeconds: configuration.upstreamTimeoutSeconds),
+            logger: logger)
+        router.post("/v1/chat/completions") { request, _ in try await plane.chat(request, format: .openAI) }
+        router.post("/v1/messages") { request, _ in try await plane.chat(request, format: .anthropic) }
+        router.post("/v1/embeddings") { request, _ in try await plane.embeddings(request) }
+        router.get("/v1/models") { request, _ in try await plane.models(request) }
+        router.get("/v1/credits") { request, _ in try await plane.credits(request) }
         return router
     }
 
@@ -42,10 +79,15 @@ public enum GatewayApplication {
         store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        Application(
-            router: try router(store: store, tokens: tokens, configuration: configuration, logger: logger),
+        let runtime = GatewayRuntime(store: store, configuration: configuration)
+        return Application(
+            router: try router(
+                store: store, tokens: tokens, configuration: configuration, logger: logger, runtime: runtime),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "gatewayd"),
+            services: [
+                SnapshotRefresher(cache: runtime.cache, interval: configuration.reloadInterval, logger: logger)
+            ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }

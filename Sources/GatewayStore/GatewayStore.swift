@@ -5,7 +5,7 @@ import GatewayModel
 ///
 /// Every mutation of described resources happens through `apply(_:actor:)`, one transaction per
 /// changeset, and bumps the state revision once; each resource written carries that revision.
-public protocol GatewayStore: Sendable {
+public protocol GatewayStore: SpendLedger, SecretVault {
     /// The current state revision.
     func revision() async throws -> Int64
     /// The whole described state at one revision (one read transaction).
@@ -29,6 +29,8 @@ public protocol GatewayStore: Sendable {
     func recordUsage(_ usage: UsageRecord) async throws
     /// Usage at or after `since`, oldest first, optionally for one team.
     func usage(since: Timestamp, team: String?) async throws -> [UsageRecord]
+    /// The hash and identity of every API key: the data plane's authentication index.
+    func apiKeyHashes() async throws -> [APIKeyHash]
 }
 
 /// Store failures that are not changeset problems.

@@ -8,7 +8,7 @@ import Logging
 /// `gatewayd serve`: runs the gateway until SIGTERM or SIGINT, then shuts down gracefully.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve the admin API.",
+        abstract: "Serve the data plane (/v1) and the admin API (/admin/v1).",
         discussion: """
             On first start there is no master key; gatewayd refuses to start unless given --init, which \
             creates one (mode 0600) and a writer admin token (written to admin-token beside the state, \
@@ -23,6 +23,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Create a master key and an admin token if there are none.") var `init` = false
     @Option(help: "The largest request body accepted, in bytes.") var maxBodyBytes = 64 << 20
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: "Seconds a provider may take to answer before the next one is tried.") var upstreamTimeout = 120.0
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -48,7 +49,8 @@ struct Serve: AsyncParsableCommand {
             environment: environment, create: self.`init`)
         let store = try SQLiteGatewayStore(path: stateFiles.statePath, keyring: keyring)
 
-        let configuration = GatewayConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes)
+        let configuration = GatewayConfiguration(
+            host: host, port: port, maxBodyBytes: maxBodyBytes, upstreamTimeoutSeconds: upstreamTimeout)
         let portFile = self.portFile
         let app = try GatewayApplication.application(
             store: store, tokens: tokens, configuration: configuration, logger: logger,

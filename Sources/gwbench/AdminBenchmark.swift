@@ -5,6 +5,7 @@ import Foundation
 import GatewayModel
 import GatewayServer
 import GatewayStore
+import GwctlCore
 import Hummingbird
 import Logging
 import ManifestKit

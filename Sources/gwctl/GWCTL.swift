@@ -8,7 +8,8 @@ struct GWCTL: AsyncParsableCommand {
         abstract: "Declarative control plane for AI gateways.",
         version: "0.1.0",
         subcommands: [
-            Validate.self, PlanCommand.self, ApplyCommand.self, DiffCommand.self, ExportCommand.self, Schema.self,
+            Validate.self, PlanCommand.self, ApplyCommand.self, DiffCommand.self, ExportCommand.self, Explain.self,
+            Schema.self,
         ]
     )
 }

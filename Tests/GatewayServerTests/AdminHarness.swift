@@ -3,6 +3,7 @@ import Foundation
 import GatewayModel
 import GatewayServer
 import GatewayStore
+import GwctlCore
 import Hummingbird
 import HummingbirdTesting
 import Logging

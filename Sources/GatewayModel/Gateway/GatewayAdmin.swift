@@ -8,6 +8,8 @@ public protocol GatewayAdmin: Sendable {
     func state() async throws -> GatewayState
     /// Applies every operation or none; throws `GatewayAdminError`.
     func apply(_ changeset: Changeset) async throws -> ChangesetResult
+    /// The admission trace of a key's request for a model, without calling a provider.
+    func explain(_ request: ExplainRequest) async throws -> Explanation
 }
 
 /// Why a gateway refused a request, in terms a CLI can act on.

@@ -1,4 +1,6 @@
 import AdminAPI
+import Foundation
+import GatewayCore
 import GatewayModel
 import GatewayStore
 import Logging
@@ -7,6 +9,10 @@ import Logging
 /// before these run (`AdminAuthMiddleware`); the caller is `AdminPrincipal.current`.
 struct AdminAPIHandler: APIProtocol {
     let store: any GatewayStore
+    /// The data plane's configuration, made stale by every change made here.
+    let cache: SnapshotCache
+    /// The data plane's rate limits, which explanations read without consuming.
+    let limiter: RateLimiter
     let logger: Logger
 
     private var actor: String { AdminPrincipal.current?.name ?? "unknown" }
@@ -101,6 +107,7 @@ struct AdminAPIHandler: APIProtocol {
         do {
             guard case .json(let changeset) = input.body else { throw StoreError.invalid("expected JSON") }
             let result = try await store.apply(changeset, actor: actor)
+            await cache.invalidate()
             // Counts only: the result may hold minted secrets, which never reach a log.
             logger.info(
                 "changeset applied",
@@ -131,6 +138,7 @@ struct AdminAPIHandler: APIProtocol {
         do {
             guard case .json(let grant) = input.body else { throw StoreError.invalid("expected JSON") }
             let balance = try await store.grantCredits(team: input.path.team, grant, actor: actor)
+            await cache.invalidate()
             logger.info(
                 "credits granted",
                 metadata: [
@@ -153,6 +161,36 @@ struct AdminAPIHandler: APIProtocol {
             }
             let entries = try await store.auditLog(after: after, limit: limit)
             return .ok(.init(body: .json(.init(entries: entries))))
+        } catch {
+            let (status, body) = failure(error)
+            return .default(statusCode: status, body)
+        }
+    }
+
+    func explain(_ input: Operations.Explain.Input) async throws -> Operations.Explain.Output {
+        do {
+            guard case .json(let request) = input.body else { throw StoreError.invalid("expected JSON") }
+            guard (1...300).contains(request.key.count), (1...300).contains(request.model.count) else {
+                throw StoreError.invalid("key and model must be 1 to 300 characters")
+            }
+            let pipeline = AdmissionPipeline(snapshot: try await cache.current(), ledger: store, limiter: limiter)
+            return .ok(.init(body: .json(try await pipeline.explain(request))))
+        } catch {
+            let (status, body) = failure(error)
+            return .default(statusCode: status, body)
+        }
+    }
+
+    func getUsage(_ input: Operations.GetUsage.Input) async throws -> Operations.GetUsage.Output {
+        do {
+            let since =
+                input.query.since.map { Timestamp(seconds: Int64($0.timeIntervalSince1970.rounded(.down))) }
+                ?? Timestamp(seconds: Timestamp.now.seconds - 7 * 86_400)
+            if let team = input.query.team, !ResourceName.isValid(team) {
+                throw StoreError.invalid("team must be a resource name, got '\(team.prefix(80))'")
+            }
+            let records = try await store.usage(since: since, team: input.query.team)
+            return .ok(.init(body: .json(.init(records: records))))
         } catch {
             let (status, body) = failure(error)
             return .default(statusCode: status, body)

@@ -2,7 +2,7 @@ import HTTPTypes
 import Hummingbird
 
 /// Authenticates `/admin` requests with a bearer token and enforces roles: readers may only
-/// read (GET, HEAD); anything else needs a writer. Other paths pass through untouched.
+/// read (GET, HEAD, and POSTs that ask rather than change, like explain); anything else needs a writer. Other paths pass through untouched.
 struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let tokens: AdminTokens
 
@@ -19,7 +19,9 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let principal = tokens.authenticate(String(header.dropFirst("Bearer ".count))) else {
             return ErrorBody(code: "unauthorized", message: "the admin token is not valid").response(.unauthorized)
         }
-        let reads = request.method == .get || request.method == .head
+        let reads =
+            request.method == .get || request.method == .head
+            || (request.method == .post && Self.readingPosts.contains(request.uri.path))
         if !reads, principal.role != .writer {
             return ErrorBody(
                 code: "forbidden_role",
@@ -30,4 +32,7 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             try await next(request, context)
         }
     }
+
+    /// POST routes that only read (their body is a question, not a change): readers may call them.
+    static var readingPosts: Set<String> { ["/admin/v1/explain"] }
 }

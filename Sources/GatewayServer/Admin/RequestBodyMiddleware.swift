@@ -25,7 +25,9 @@ struct RequestBodyMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         do {
             let buffer = try await request.body.collect(upTo: maxBytes)
-            let null = buffer.withUnsafeReadableBytes { JSONNullScan.firstNull(in: Array($0)) }
+            // Admin bodies never need null; data-plane bodies are the SDKs' and may hold it.
+            let admin = request.uri.path.hasPrefix("/admin/")
+            let null = admin ? buffer.withUnsafeReadableBytes { JSONNullScan.firstNull(in: Array($0)) } : nil
             if let null {
                 return ErrorBody(
                     code: "invalid_request",

@@ -16,8 +16,22 @@ public struct RouteTable: Sendable {
         ("/admin/v1/rules/{name}", [.get]),
         ("/admin/v1/changesets", [.post]),
         ("/admin/v1/teams/{team}/credits", [.get, .post]),
+        ("/admin/v1/explain", [.post]),
         ("/admin/v1/audit", [.get]),
+        ("/admin/v1/usage", [.get]),
     ])
+
+    /// The data plane's paths (OpenAI- and Anthropic-compatible).
+    public static let dataPlane = RouteTable(routes: [
+        ("/v1/chat/completions", [.post]),
+        ("/v1/messages", [.post]),
+        ("/v1/embeddings", [.post]),
+        ("/v1/models", [.get]),
+        ("/v1/credits", [.get]),
+    ])
+
+    /// Everything gatewayd serves.
+    public static let gateway = RouteTable(routes: admin.routes + dataPlane.routes)
 
     public let routes: [(path: String, methods: [HTTPRequest.Method])]
 

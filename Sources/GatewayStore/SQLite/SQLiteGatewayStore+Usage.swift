@@ -44,4 +44,34 @@ extension SQLiteGatewayStore {
             }
         }
     }
+
+    public func spend(team: String, key: String?, since: Timestamp) async throws -> Int64 {
+        try await pool.read { db in
+            var sql = """
+                SELECT COALESCE(SUM(cost_micro_usd), 0) FROM usage_records
+                WHERE team = ? AND credential_kind = 'system' AND at >= ?
+                """
+            var arguments: StatementArguments = [team, since.description]
+            if let key {
+                sql += " AND key_name = ?"
+                arguments += [key]
+            }
+            return try Int64.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+        }
+    }
+
+    public func balance(team: String) async throws -> Int64 {
+        try await pool.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT balance_micro_usd FROM credit_balances WHERE team = ?", arguments: [team]) ?? 0
+        }
+    }
+
+    public func apiKeyHashes() async throws -> [APIKeyHash] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT team, name, key_hash FROM api_keys").map { row in
+                APIKeyHash(hash: row["key_hash"], team: row["team"], name: row["name"])
+            }
+        }
+    }
 }

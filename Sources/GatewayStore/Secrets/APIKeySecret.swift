@@ -1,5 +1,3 @@
-import Crypto
-import Foundation
 import GatewayCrypto
 
 /// A freshly minted API key: `gw_` followed by 256 random bits in base62 (43 characters).
@@ -21,7 +19,7 @@ public struct APIKeySecret: Sendable {
 
     /// The stored form of a presented key.
     public static func hash(of secret: String) -> String {
-        Hex.encode(Array(SHA256.hash(data: Data(secret.utf8))))
+        KeyDigest.hex(of: secret)
     }
 }
 

@@ -1,4 +1,6 @@
+import GatewayCore
 import GatewayModel
+import GatewayStore
 
 /// The embedded default: gwctl talks to a store in its own process (state in `.gateway/state.db`)
 /// with the same store code gatewayd serves, so plans behave the same against either.
@@ -20,5 +22,12 @@ public struct EmbeddedAdmin: GatewayAdmin {
 
     public func apply(_ changeset: Changeset) async throws -> ChangesetResult {
         try await store.apply(changeset, actor: actor)
+    }
+
+    /// Explains against the state file. Rate limits live in a running gatewayd's memory, so an
+    /// embedded explanation always finds them unspent.
+    public func explain(_ request: ExplainRequest) async throws -> Explanation {
+        let snapshot = GatewaySnapshot(state: try await store.state(), keyHashes: [])
+        return try await AdmissionPipeline(snapshot: snapshot, ledger: store, limiter: RateLimiter()).explain(request)
     }
 }

@@ -1,0 +1,38 @@
+import GatewayModel
+
+/// Admission steps 1–7 over one snapshot: what the data plane runs before calling a provider,
+/// and what `explain` runs instead of calling one.
+public struct AdmissionPipeline: Sendable {
+    public let snapshot: GatewaySnapshot
+    public let ledger: any SpendLedger
+    public let limiter: RateLimiter
+
+    public init(snapshot: GatewaySnapshot, ledger: any SpendLedger, limiter: RateLimiter) {
+        self.snapshot = snapshot
+        self.ledger = ledger
+        self.limiter = limiter
+    }
+
+    /// Runs every step; `consume` takes from the rate-limit buckets (false for explanations).
+    public func admit(
+        _ request: AdmissionRequest, consume: Bool = true, forAdmin: Bool = false
+    ) async throws
+        -> Admission
+    {
+        var admission = AdmissionPolicy(snapshot: snapshot, forAdmin: forAdmin).evaluate(request)
+        try await SpendCheck(ledger: ledger).apply(to: &admission, snapshot: snapshot, now: request.now)
+        limiter.apply(to: &admission, consume: consume)
+        return admission
+    }
+
+    /// The answer to `POST /admin/v1/explain`: steps 1–7 for a named key, without calling a provider.
+    public func explain(_ request: ExplainRequest, now: Timestamp = .now) async throws -> Explanation {
+        let endpoint: AdmissionRequest.Endpoint = request.endpoint == .embeddings ? .embeddings : .chat
+        let admission = try await admit(
+            AdmissionRequest(
+                caller: .named(request.key), model: request.model, endpoint: endpoint,
+                carriesCredential: request.perRequestCredential ?? false, now: now),
+            consume: false, forAdmin: true)
+        return admission.explanation
+    }
+}

@@ -1,0 +1,323 @@
+import GatewayCrypto
+import GatewayModel
+
+/// Steps 1–5 of admission (DESIGN.md §5): key, team, rules, allowlists and ZDR, credentials.
+/// Pure over one snapshot, so the data plane and `explain` cannot disagree.
+public struct AdmissionPolicy: Sendable {
+    public let snapshot: GatewaySnapshot
+    /// Explanations for admins may name other teams' credentials; callers' errors never do.
+    public let forAdmin: Bool
+
+    public init(snapshot: GatewaySnapshot, forAdmin: Bool = false) {
+        self.snapshot = snapshot
+        self.forAdmin = forAdmin
+    }
+
+    public func evaluate(_ request: AdmissionRequest) -> Admission {
+        var admission = identify(request)
+        guard admission.isAdmitted, let key = admission.key, let team = admission.team else { return admission }
+        guard case .proceed(let route) = applyRules(team: team, key: key, &admission) else { return admission }
+        let offers = allowedOffers(request, team: team, key: key, route: route, &admission)
+        guard !offers.isEmpty else { return admission }
+        chooseCredentials(offers, request: request, team: team, &admission)
+        return admission
+    }
+
+    /// Steps 1 and 2 only: who calls, and whether their team may call at all.
+    public func identify(_ request: AdmissionRequest) -> Admission {
+        var admission = Admission(requestedModel: request.model)
+        guard let key = authenticate(request, &admission) else { return admission }
+        guard let team = snapshot.teams[key.team] else {
+            admission.refuse(
+                Refusal(
+                    code: .invalidAPIKey, message: "the key's team '\(key.team)' does not exist",
+                    layer: .authentication))
+            return admission
+        }
+        admission.team = team
+        if let suspension = team.suspension {
+            admission.refuse(
+                Refusal(
+                    code: .teamSuspended,
+                    message: "team '\(key.team)' is suspended: \(suspension.reason)", layer: .team,
+                    hint: "every key of team '\(key.team)' is refused until the team's spec.suspended is removed"))
+            return admission
+        }
+        admission.pass(.team, "team '\(key.team)' is active (tier \(team.tier.rawValue))")
+        return admission
+    }
+
+    // MARK: 1. Authentication
+
+    private func authenticate(_ request: AdmissionRequest, _ admission: inout Admission) -> APIKeyRecord? {
+        let found: APIKeyRecord?
+        switch request.caller {
+        case .secret(let secret):
+            found = snapshot.key(hash: KeyDigest.hex(of: secret))
+            if found == nil {
+                admission.refuse(
+                    Refusal(
+                        code: .invalidAPIKey, message: "the API key is not valid", layer: .authentication,
+                        hint: secret.hasPrefix("gw_")
+                            ? "the key is unknown: a rotated or revoked key stops working at once"
+                            : "gateway keys start with gw_; a provider's own key goes in the x-gateway-provider-key header"
+                    ))
+                return nil
+            }
+        case .named(let name):
+            found = snapshot.key(named: name)
+            if found == nil {
+                admission.refuse(
+                    Refusal(code: .invalidAPIKey, message: "there is no key '\(name)'", layer: .authentication))
+                return nil
+            }
+        }
+        guard let key = found else { return nil }
+        admission.key = key
+        if let expiry = key.expiresAt, !(request.now < expiry) {
+            admission.refuse(
+                Refusal(
+                    code: .keyExpired, message: "the key '\(key.team)/\(key.name)' expired at \(expiry)",
+                    layer: .authentication, hint: "set a later expiresAt on the key, or rotate it"))
+            return nil
+        }
+        admission.pass(.authentication, "key '\(key.team)/\(key.name)' of team '\(key.team)'")
+        return key
+    }
+
+    // MARK: 3. Rules
+
+    /// A route picked by a rule: its providers in order and the models to fall back to.
+    struct RuleRoute {
+        var rule: String
+        var providers: [String]
+        var fallbackModels: [String]
+    }
+
+    enum RulesOutcome {
+        case denied
+        /// Go on, with the route a rule picked, if any.
+        case proceed(RuleRoute?)
+    }
+
+    private func applyRules(team: TeamRecord, key: APIKeyRecord, _ admission: inout Admission) -> RulesOutcome {
+        var route: RuleRoute?
+        var matched = false
+        for rule in snapshot.rules where matches(rule.match, model: admission.model, team: team, key: key) {
+            matched = true
+            let name = rule.metadata.name
+            switch rule.action {
+            case .deny(let message):
+                admission.refuse(
+                    Refusal(
+                        code: .modelDenied,
+                        message: "model '\(admission.model)' is denied by rule '\(name)'"
+                            + (message.map { ": \($0)" } ?? ""),
+                        layer: .rules, rule: name))
+                return .denied
+            case .rewrite(let model):
+                admission.note(.rules, "rule '\(name)' rewrote '\(admission.model)' to '\(model)'", rule: name)
+                admission.model = model
+                if route != nil {
+                    admission.note(.rules, "the earlier route no longer applies to the rewritten model", rule: name)
+                    route = nil
+                }
+            case .route(let providers, let fallbackModels):
+                guard route == nil else { continue }
+                route = RuleRoute(rule: name, providers: providers, fallbackModels: fallbackModels)
+                let fallbacks = fallbackModels.isEmpty ? "" : ", then models \(fallbackModels.joined(separator: ", "))"
+                admission.note(
+                    .rules, "rule '\(name)' routes to providers \(providers.joined(separator: ", "))\(fallbacks)",
+                    rule: name)
+            }
+        }
+        if !matched { admission.pass(.rules, "no rule matches") }
+        return .proceed(route)
+    }
+
+    private func matches(_ match: RuleMatch, model: String, team: TeamRecord, key: APIKeyRecord) -> Bool {
+        if let models = match.models, !models.contains(where: { ModelGlob($0).matches(model) }) { return false }
+        if let teams = match.teams, !teams.contains(team.metadata.name) { return false }
+        if let keys = match.keys, !keys.contains(key.team + "/" + key.name) { return false }
+        return true
+    }
+
+    // MARK: 4. Allowlists and ZDR
+
+    /// The offers that may serve, primary model first (in route order), then fallback models.
+    private func allowedOffers(
+        _ request: AdmissionRequest, team: TeamRecord, key: APIKeyRecord, route rule: RuleRoute?,
+        _ admission: inout Admission
+    ) -> [ModelOffer] {
+        switch offers(for: admission.model, request: request, team: team, key: key, routeProviders: rule) {
+        case .failure(let refusal):
+            admission.refuse(refusal)
+            return []
+        case .success(let primary):
+            admission.pass(
+                .allowlist,
+                "'\(admission.model)' is allowed; providers in order: "
+                    + primary.map(\.provider.metadata.name).joined(separator: ", "))
+            var all = primary
+            for fallback in rule?.fallbackModels ?? [] {
+                switch offers(for: fallback, request: request, team: team, key: key, routeProviders: nil) {
+                case .failure(let refusal):
+                    admission.note(.allowlist, "fallback model '\(fallback)' skipped: \(refusal.message)")
+                case .success(let offers):
+                    all += offers
+                }
+            }
+            return all
+        }
+    }
+
+    private func offers(
+        for model: String, request: AdmissionRequest, team: TeamRecord, key: APIKeyRecord, routeProviders: RuleRoute?
+    ) -> Result<[ModelOffer], Refusal> {
+        let teamName = team.metadata.name
+        var offers = snapshot.offers(of: model).filter {
+            request.endpoint != .embeddings || $0.provider.type != .anthropic
+        }
+        guard !offers.isEmpty else {
+            return .failure(
+                Refusal(
+                    code: .modelNotFound,
+                    message: "no provider serves model '\(model)'"
+                        + (request.endpoint == .embeddings ? " for embeddings" : ""),
+                    layer: .allowlist, hint: "GET /v1/models lists the models this key can use"))
+        }
+        if let models = team.models, !models.contains(where: { ModelGlob($0).matches(model) }) {
+            return .failure(
+                Refusal(
+                    code: .modelNotAllowed,
+                    message:
+                        "team '\(teamName)' does not allow model '\(model)' (its models: \(models.joined(separator: ", ")))",
+                    layer: .allowlist, hint: "add the model to the team's spec.models, or use an allowed model"))
+        }
+        if let models = key.models, !models.contains(where: { ModelGlob($0).matches(model) }) {
+            return .failure(
+                Refusal(
+                    code: .modelNotAllowed,
+                    message:
+                        "key '\(teamName)/\(key.name)' does not allow model '\(model)' (its models: \(models.joined(separator: ", ")))",
+                    layer: .allowlist, hint: "add the model to the key's models, or use an allowed model"))
+        }
+        let serving = offers.map(\.provider.metadata.name)
+        if let providers = team.providers {
+            offers = offers.filter { providers.contains($0.provider.metadata.name) }
+            guard !offers.isEmpty else {
+                return .failure(
+                    Refusal(
+                        code: .providerNotAllowed,
+                        message:
+                            "model '\(model)' is served by \(serving.joined(separator: ", ")), none of which team '\(teamName)' allows (its providers: \(providers.joined(separator: ", ")))",
+                        layer: .allowlist, hint: "add one of those providers to the team's spec.providers"))
+            }
+        }
+        if let routeProviders {
+            let ordered = routeProviders.providers.compactMap { name in
+                offers.first { $0.provider.metadata.name == name }
+            }
+            guard !ordered.isEmpty else {
+                return .failure(
+                    Refusal(
+                        code: .providerNotAllowed,
+                        message:
+                            "rule '\(routeProviders.rule)' routes '\(model)' to \(routeProviders.providers.joined(separator: ", ")), none of which serves it for team '\(teamName)'",
+                        layer: .allowlist, rule: routeProviders.rule))
+            }
+            offers = ordered
+        }
+        if snapshot.retention(of: team) == .zero {
+            let candidates = offers.map(\.provider.metadata.name)
+            offers = offers.filter(\.provider.zeroDataRetention)
+            guard !offers.isEmpty else {
+                return .failure(
+                    Refusal(
+                        code: .zdrUnsatisfiable,
+                        message:
+                            "team '\(teamName)' requires zero data retention, and no provider it may use for '\(model)' offers it (\(candidates.joined(separator: ", ")))",
+                        layer: .allowlist, hint: "use a model served by a provider with zeroDataRetention: true"))
+            }
+        }
+        return .success(offers)
+    }
+
+    // MARK: 5. Credentials
+
+    private func chooseCredentials(
+        _ offers: [ModelOffer], request: AdmissionRequest, team: TeamRecord, _ admission: inout Admission
+    ) {
+        let teamName = team.metadata.name
+        if request.carriesCredential, !snapshot.policy.perRequestBYOK {
+            admission.refuse(
+                Refusal(
+                    code: .perRequestBYOKDisabled,
+                    message:
+                        "the request carries a provider credential, and the gateway policy does not allow per-request BYOK",
+                    layer: .credential,
+                    hint: "drop the credential header, or set perRequestBYOK: true in the GatewayPolicy"))
+            return
+        }
+        var firstRefusal: Refusal?
+        for offer in offers {
+            switch credential(for: offer, request: request, team: team) {
+            case .success(let candidate):
+                let paid = candidate.paidFromCredits ? "system credential, paid from credits" : "BYOK"
+                let name = candidate.credentialName.map { " '\(teamName)/\($0)'" } ?? ""
+                admission.pass(
+                    .credential,
+                    "\(candidate.provider) for '\(candidate.model)': \(candidate.credentialKind.rawValue)\(name) (\(paid))"
+                )
+                admission.route.append(candidate)
+            case .failure(let refusal):
+                admission.note(.credential, "\(offer.provider.metadata.name) skipped: \(refusal.message)")
+                if firstRefusal == nil { firstRefusal = refusal }
+                if forAdmin, refusal.code == .noCredential {
+                    for other in snapshot.credentials(provider: offer.provider.metadata.name, notOf: teamName) {
+                        admission.note(
+                            .credential,
+                            "team '\(other.team)' holds credential '\(other.team)/\(other.name)' for provider '\(other.provider)': "
+                                + "the key belongs to team '\(teamName)'. If that credential was meant, use a key of team "
+                                + "'\(other.team)', or give team '\(teamName)' its own credential")
+                    }
+                }
+            }
+        }
+        if admission.route.isEmpty, let firstRefusal { admission.refuse(firstRefusal) }
+    }
+
+    private func credential(
+        for offer: ModelOffer, request: AdmissionRequest, team: TeamRecord
+    ) -> Result<RouteCandidate, Refusal> {
+        let provider = offer.provider.metadata.name
+        let teamName = team.metadata.name
+        func candidate(_ kind: UsageRecord.CredentialKind, _ name: String? = nil) -> RouteCandidate {
+            RouteCandidate(
+                provider: provider, model: offer.model.id, upstreamModel: offer.model.upstreamName,
+                credentialKind: kind, credentialName: name)
+        }
+        let owned = snapshot.credentials(team: teamName, provider: provider)
+        if request.carriesCredential || !owned.isEmpty {
+            if snapshot.policy.byokRequiresPaidTier, team.tier == .free {
+                return .failure(
+                    Refusal(
+                        code: .byokRequiresPaidTier,
+                        message:
+                            "team '\(teamName)' is on the free tier, and the gateway policy allows BYOK only on paid tiers",
+                        layer: .credential,
+                        hint: "set the team's tier to paid, or byokRequiresPaidTier: false in the GatewayPolicy"))
+            }
+            if request.carriesCredential { return .success(candidate(.requestBYOK)) }
+            return .success(candidate(.teamBYOK, owned[0].name))
+        }
+        if offer.provider.type == .mock || offer.provider.secret != nil { return .success(candidate(.system)) }
+        return .failure(
+            Refusal(
+                code: .noCredential,
+                message:
+                    "team '\(teamName)' has no credential for provider '\(provider)', and '\(provider)' has no system credential",
+                layer: .credential,
+                hint: "add a byok credential for '\(provider)' to team '\(teamName)', or pass one with the request"))
+    }
+}

@@ -1,0 +1,91 @@
+import GatewayModel
+
+/// A model as one provider serves it.
+public struct ModelOffer: Sendable, Hashable {
+    public var provider: ProviderRecord
+    public var model: ProviderModel
+}
+
+/// The gateway's configuration at one revision, indexed for admission: built once per revision,
+/// read by every request without locks.
+public struct GatewaySnapshot: Sendable {
+    public let revision: Int64
+    public let policy: PolicyRecord
+    public let teams: [String: TeamRecord]
+    public let providers: [String: ProviderRecord]
+    /// Rules in evaluation order: ascending priority, ties by name.
+    public let rules: [RuleRecord]
+    /// Keys by the hash of their secret.
+    let keysByHash: [String: APIKeyRecord]
+    /// Keys by `team/name`.
+    let keysByName: [String: APIKeyRecord]
+    /// Each team's BYOK credentials, by provider name, sorted by credential name.
+    let credentials: [String: [String: [CredentialRecord]]]
+    /// Every BYOK credential for a provider, across teams: for explanations that name the likely intent.
+    let credentialsByProvider: [String: [CredentialRecord]]
+    /// Model id → the providers serving it, by provider name.
+    let offers: [String: [ModelOffer]]
+
+    public init(state: GatewayState, keyHashes: [APIKeyHash]) {
+        revision = state.revision
+        policy = state.policy ?? PolicyRecord()
+        teams = Dictionary(state.teams.map { ($0.metadata.name, $0) }, uniquingKeysWith: { first, _ in first })
+        providers = Dictionary(
+            state.providers.map { ($0.metadata.name, $0) }, uniquingKeysWith: { first, _ in first })
+        rules = state.rules.sorted {
+            ($0.priority, $0.metadata.name) < ($1.priority, $1.metadata.name)
+        }
+        var byName: [String: APIKeyRecord] = [:]
+        byName.reserveCapacity(state.apiKeys.count)
+        for key in state.apiKeys { byName[key.team + "/" + key.name] = key }
+        keysByName = byName
+        var byHash: [String: APIKeyRecord] = [:]
+        byHash.reserveCapacity(keyHashes.count)
+        for entry in keyHashes {
+            if let key = byName[entry.team + "/" + entry.name] { byHash[entry.hash] = key }
+        }
+        keysByHash = byHash
+        var credentials: [String: [String: [CredentialRecord]]] = [:]
+        var byProvider: [String: [CredentialRecord]] = [:]
+        for credential in state.credentials.sorted(by: { ($0.team, $0.name) < ($1.team, $1.name) }) {
+            credentials[credential.team, default: [:]][credential.provider, default: []].append(credential)
+            byProvider[credential.provider, default: []].append(credential)
+        }
+        self.credentials = credentials
+        credentialsByProvider = byProvider
+        var offers: [String: [ModelOffer]] = [:]
+        for provider in state.providers.sorted(by: { $0.metadata.name < $1.metadata.name }) {
+            for model in provider.models {
+                offers[model.id, default: []].append(ModelOffer(provider: provider, model: model))
+            }
+        }
+        self.offers = offers
+    }
+
+    /// The key whose secret hashes to `hash`.
+    public func key(hash: String) -> APIKeyRecord? { keysByHash[hash] }
+
+    /// The key named `team/name`.
+    public func key(named qualifiedName: String) -> APIKeyRecord? { keysByName[qualifiedName] }
+
+    /// The providers serving `model`, by provider name.
+    public func offers(of model: String) -> [ModelOffer] { offers[model] ?? [] }
+
+    /// Every model id any provider serves, sorted.
+    public var modelIDs: [String] { offers.keys.sorted() }
+
+    /// A team's BYOK credentials for a provider.
+    public func credentials(team: String, provider: String) -> [CredentialRecord] {
+        credentials[team]?[provider] ?? []
+    }
+
+    /// BYOK credentials for a provider held by teams other than `team`.
+    public func credentials(provider: String, notOf team: String) -> [CredentialRecord] {
+        (credentialsByProvider[provider] ?? []).filter { $0.team != team }
+    }
+
+    /// The retention that applies to a team.
+    public func retention(of team: TeamRecord) -> DataRetention {
+        team.dataRetention ?? policy.dataRetention
+    }
+}

@@ -1,0 +1,215 @@
+import AsyncHTTPClient
+import Foundation
+import GatewayModel
+import NIOCore
+import NIOHTTP1
+
+/// The HTTP provider types: `openai`, `openai-compatible`, `azure-openai` (OpenAI format,
+/// deployment URLs, `api-key`) and `anthropic` (messages format, `x-api-key`). Requests in the
+/// other format are translated; requests in the provider's own format pass through with only
+/// the model replaced, so fields the gateway does not know (tools, response formats) survive.
+public struct HTTPProviderAdapter: ProviderAdapter {
+    let client: HTTPClient
+    /// The largest upstream body read for a non-streamed answer.
+    let maxBodyBytes: Int
+
+    public init(client: HTTPClient, maxBodyBytes: Int = 64 << 20) {
+        self.client = client
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    public func send(_ call: UpstreamCall) async throws -> UpstreamReply {
+        let upstreamFormat: ChatFormat = call.provider.type == .anthropic ? .anthropic : .openAI
+        let request = try makeRequest(call, upstreamFormat: upstreamFormat)
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .milliseconds(Int64(call.timeoutSeconds * 1000)))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            throw UpstreamFailure(.timeout, "no answer within \(call.timeoutSeconds)s")
+        } catch {
+            throw UpstreamFailure(.connection, String(describing: error))
+        }
+        guard (200..<300).contains(response.status.code) else {
+            let body = try? await response.body.collect(upTo: 1 << 20)
+            throw UpstreamFailure(
+                .status(Int(response.status.code)), Self.errorMessage(body.map { Array($0.readableBytesView) }))
+        }
+        switch call.operation {
+        case .embeddings:
+            let body = try await collect(response)
+            return .complete(body: body, usage: OpenAIChat.usage(in: body) ?? TokenUsage(input: 0, output: 0))
+        case .chat(let format, _, let stream, let includeUsage):
+            if stream {
+                return streamed(
+                    response, clientFormat: format, upstreamFormat: upstreamFormat, model: call.candidate.model,
+                    includeUsage: includeUsage)
+            }
+            let body = try await collect(response)
+            switch (format, upstreamFormat) {
+            case (.openAI, .openAI):
+                return .complete(body: body, usage: OpenAIChat.usage(in: body) ?? TokenUsage(input: 0, output: 0))
+            case (.anthropic, .anthropic):
+                return .complete(
+                    body: body, usage: AnthropicMessages.usage(in: body) ?? TokenUsage(input: 0, output: 0))
+            case (.openAI, .anthropic):
+                var completion = AnthropicMessages.completion(from: body)
+                completion.model = call.candidate.model
+                return .complete(body: OpenAIChat.response(completion), usage: completion.usage)
+            case (.anthropic, .openAI):
+                var completion = OpenAIChat.completion(from: body)
+                completion.model = call.candidate.model
+                return .complete(body: AnthropicMessages.response(completion), usage: completion.usage)
+            }
+        }
+    }
+
+    // MARK: Requests
+
+    func makeRequest(_ call: UpstreamCall, upstreamFormat: ChatFormat) throws -> HTTPClientRequest {
+        let provider = call.provider
+        let base = (provider.baseURL ?? "").trimmingSuffix("/")
+        let model = call.candidate.upstreamModel
+        var body: JSON
+        var path: String
+        switch call.operation {
+        case .embeddings(let clientBody):
+            body = clientBody
+            body["model"] = .string(model)
+            path = "/embeddings"
+        case .chat(let format, let clientBody, let stream, _):
+            switch (format, upstreamFormat) {
+            case (.openAI, .openAI):
+                body = clientBody
+                body["model"] = .string(model)
+                // Usage is how the gateway accounts for a stream; the client's wish decides what it sees.
+                if stream { body["stream_options"] = .object(["include_usage": .bool(true)]) }
+            case (.anthropic, .anthropic):
+                body = clientBody
+                body["model"] = .string(model)
+            case (.openAI, .anthropic):
+                body = AnthropicMessages.request(fromOpenAI: clientBody, model: model)
+            case (.anthropic, .openAI):
+                body = OpenAIChat.request(
+                    fromAnthropic: clientBody, model: model,
+                    maxTokensField: provider.type == .openai ? "max_completion_tokens" : "max_tokens")
+            }
+            path = upstreamFormat == .anthropic ? "/v1/messages" : "/chat/completions"
+        }
+        var url = base + path
+        if provider.type == .azureOpenAI {
+            let version = call.options["apiVersion"] ?? "2024-10-21"
+            let deployment = model.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? model
+            url = base + "/openai/deployments/\(deployment)" + path + "?api-version=\(version)"
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "x-request-id", value: call.requestID)
+        if let secret = call.secret {
+            switch provider.type {
+            case .anthropic:
+                request.headers.add(name: "x-api-key", value: secret)
+                request.headers.add(name: "anthropic-version", value: "2023-06-01")
+            case .azureOpenAI:
+                request.headers.add(name: "api-key", value: secret)
+            case .openai, .openaiCompatible, .mock:
+                request.headers.add(name: "authorization", value: "Bearer \(secret)")
+            }
+        } else if provider.type == .anthropic {
+            request.headers.add(name: "anthropic-version", value: "2023-06-01")
+        }
+        request.body = .bytes(ByteBuffer(bytes: body.encoded()))
+        return request
+    }
+
+    // MARK: Responses
+
+    private func collect(_ response: HTTPClientResponse) async throws -> JSON {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await response.body.collect(upTo: maxBodyBytes)
+        } catch {
+            throw UpstreamFailure(.connection, "the answer could not be read: \(error)")
+        }
+        do {
+            return try JSON.parse(buffer.readableBytesView)
+        } catch {
+            throw UpstreamFailure(.status(502), "the answer is not JSON")
+        }
+    }
+
+    private func streamed(
+        _ response: HTTPClientResponse, clientFormat: ChatFormat, upstreamFormat: ChatFormat, model: String,
+        includeUsage: Bool
+    ) -> UpstreamReply {
+        let meter = UsageMeter()
+        let body = response.body
+        let events = AsyncThrowingStream<ServerSentEvent, any Error> { continuation in
+            let task = Task {
+                var parser = ServerSentEventParser()
+                var translator = StreamTranslator(
+                    clientFormat: clientFormat, upstreamFormat: upstreamFormat, model: model,
+                    includeUsage: includeUsage)
+                do {
+                    for try await chunk in body {
+                        for event in parser.feed(chunk.readableBytesView) {
+                            for out in translator.translate(event, meter: meter) { continuation.yield(out) }
+                        }
+                    }
+                    if let event = parser.finish() {
+                        for out in translator.translate(event, meter: meter) { continuation.yield(out) }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: UpstreamFailure(.connection, "the stream broke: \(error)"))
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+        return .stream(events, usage: meter)
+    }
+
+    /// The message in an error body of either format, or the start of the body.
+    static func errorMessage(_ bytes: [UInt8]?) -> String {
+        guard let bytes, !bytes.isEmpty else { return "no details" }
+        if let body = try? JSON.parse(bytes), let message = body["error"]?["message"]?.string ?? body["message"]?.string
+        {
+            return String(message.prefix(500))
+        }
+        return String(String(decoding: bytes.prefix(300), as: UTF8.self))
+    }
+}
+
+/// Carries upstream stream events to the client's format, reading usage on the way.
+struct StreamTranslator {
+    let clientFormat: ChatFormat
+    let upstreamFormat: ChatFormat
+    let includeUsage: Bool
+    private var openAIDecoder = OpenAIChat.StreamDecoder()
+    private var anthropicDecoder = AnthropicMessages.StreamDecoder()
+    private var encoder: ChatStreamEncoder
+
+    init(clientFormat: ChatFormat, upstreamFormat: ChatFormat, model: String, includeUsage: Bool) {
+        self.clientFormat = clientFormat
+        self.upstreamFormat = upstreamFormat
+        self.includeUsage = includeUsage
+        encoder = ChatStreamEncoder(format: clientFormat, model: model, includeUsage: includeUsage)
+    }
+
+    mutating func translate(_ event: ServerSentEvent, meter: UsageMeter) -> [ServerSentEvent] {
+        let parts = upstreamFormat == .openAI ? openAIDecoder.parts(event) : anthropicDecoder.parts(event)
+        meter.record(parts)
+        guard clientFormat == upstreamFormat else { return parts.flatMap { encoder.events($0) } }
+        // The gateway asked an OpenAI upstream for usage; a client that did not gets no usage chunk.
+        if clientFormat == .openAI, !includeUsage, parts.count == 1, case .usage = parts[0] { return [] }
+        return [event]
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: Character) -> String {
+        var text = self
+        while text.last == suffix { text.removeLast() }
+        return text
+    }
+}

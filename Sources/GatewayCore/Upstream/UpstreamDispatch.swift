@@ -1,0 +1,101 @@
+import GatewayModel
+
+/// Step 8 of admission: calls the route's candidates in order until one serves. A 5xx, a 429, a
+/// timeout or a connection error moves on to the next candidate; any other 4xx ends the request,
+/// since another provider would refuse it too.
+public struct UpstreamDispatch: Sendable {
+    let http: any ProviderAdapter
+    let mock: any ProviderAdapter
+    let vault: any SecretVault
+    public let timeoutSeconds: Double
+
+    public init(http: any ProviderAdapter, vault: any SecretVault, timeoutSeconds: Double) {
+        self.http = http
+        self.mock = MockProviderAdapter()
+        self.vault = vault
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    /// What served the request.
+    public struct Served: Sendable {
+        public var candidate: RouteCandidate
+        public var reply: UpstreamReply
+        /// The candidates that failed before it, with why.
+        public var failures: [(candidate: RouteCandidate, failure: UpstreamFailure)]
+    }
+
+    public func serve(
+        _ admission: Admission, snapshot: GatewaySnapshot, operation: UpstreamCall.Operation,
+        requestCredential: String?, requestID: String
+    ) async -> Result<Served, Refusal> {
+        var failures: [(candidate: RouteCandidate, failure: UpstreamFailure)] = []
+        for candidate in admission.route {
+            guard let provider = snapshot.providers[candidate.provider] else { continue }
+            let secret: String?
+            var options: [String: String] = [:]
+            do {
+                switch candidate.credentialKind {
+                case .requestBYOK:
+                    secret = requestCredential
+                case .teamBYOK:
+                    let team = admission.team?.metadata.name ?? ""
+                    let name = candidate.credentialName ?? ""
+                    secret = try await vault.secret(of: .credential(team: team, name: name))
+                    options =
+                        snapshot.credentials(team: team, provider: candidate.provider)
+                        .first { $0.name == name }?.options ?? [:]
+                case .system:
+                    secret = provider.type == .mock ? nil : try await vault.secret(of: .provider(candidate.provider))
+                }
+            } catch {
+                failures.append((candidate, UpstreamFailure(.connection, "its secret could not be read: \(error)")))
+                continue
+            }
+            let call = UpstreamCall(
+                provider: provider, candidate: candidate, secret: secret, options: options, operation: operation,
+                requestID: requestID, timeoutSeconds: timeoutSeconds)
+            do {
+                let adapter = provider.type == .mock ? mock : http
+                let reply = try await adapter.send(call)
+                return .success(Served(candidate: candidate, reply: reply, failures: failures))
+            } catch let failure as UpstreamFailure {
+                if case .status(let status) = failure.kind, !failure.isRetryable, status != 429 {
+                    return .failure(rejection(status: status, failure: failure, candidate: candidate))
+                }
+                failures.append((candidate, failure))
+            } catch {
+                failures.append((candidate, UpstreamFailure(.connection, String(describing: error))))
+            }
+        }
+        let summary = failures.map { "\($0.candidate.provider) (\($0.candidate.model)): \($0.failure)" }
+            .joined(separator: "; ")
+        let timedOut = !failures.isEmpty && failures.allSatisfy { $0.failure.kind == .timeout }
+        return .failure(
+            Refusal(
+                code: timedOut ? .upstreamTimeout : .upstreamError,
+                message: failures.isEmpty
+                    ? "no provider could be called" : "every provider failed: \(summary)",
+                layer: .upstream,
+                hint: timedOut
+                    ? "the providers did not answer in time; retry later"
+                    : "the providers are failing; retry later, or add fallbacks with a route rule"))
+    }
+
+    private func rejection(status: Int, failure: UpstreamFailure, candidate: RouteCandidate) -> Refusal {
+        if status == 401 || status == 403 {
+            let credential =
+                candidate.credentialKind == .teamBYOK
+                ? "the team's BYOK credential '\(candidate.credentialName ?? "")'"
+                : candidate.credentialKind == .requestBYOK
+                    ? "the credential passed with the request" : "the gateway's system credential"
+            return Refusal(
+                code: .upstreamError,
+                message: "provider '\(candidate.provider)' refused \(credential) (HTTP \(status)): \(failure.message)",
+                layer: .upstream, hint: "check that credential's secret with its owner")
+        }
+        return Refusal(
+            code: .upstreamRejected,
+            message: "provider '\(candidate.provider)' rejected the request (HTTP \(status)): \(failure.message)",
+            layer: .upstream)
+    }
+}

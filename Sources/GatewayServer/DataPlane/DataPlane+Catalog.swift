@@ -1,0 +1,122 @@
+import Foundation
+import GatewayCore
+import GatewayModel
+import HTTPTypes
+import Hummingbird
+
+extension DataPlane {
+    /// `GET /v1/models`: only the models this key may use, each with the route and credential
+    /// that would serve it. Anthropic's list shape when the request carries `anthropic-version`.
+    func models(_ request: Request) async throws -> Response {
+        let format: ChatFormat = request.headers[DataPlaneHeaders.anthropicVersion] != nil ? .anthropic : .openAI
+        let requestID = Self.newRequestID()
+        guard let secret = Self.apiKey(in: request) else {
+            return DataPlaneError(refusal: Self.missingKey, requestID: requestID, format: format).response()
+        }
+        let snapshot = try await cache.current()
+        let policy = AdmissionPolicy(snapshot: snapshot)
+        let identity = policy.identify(AdmissionRequest(caller: .secret(secret), model: ""))
+        if let refusal = identity.refusal {
+            return DataPlaneError(
+                refusal: refusal, requestID: requestID, team: identity.team?.metadata.name, key: identity.keyName,
+                format: format
+            ).response()
+        }
+        var entries: [JSON] = []
+        for id in snapshot.modelIDs {
+            let admission = policy.evaluate(AdmissionRequest(caller: .secret(secret), model: id))
+            guard admission.isAdmitted, let first = admission.route.first else { continue }
+            var reason: String = admission.route.map { candidate -> String in
+                let credential: String =
+                    switch candidate.credentialKind {
+                    case .teamBYOK: "team BYOK credential '\(candidate.credentialName ?? "")'"
+                    case .requestBYOK: "the credential passed with the request"
+                    case .system: "system credential, paid from credits"
+                    }
+                return "\(candidate.provider) (\(candidate.model), \(credential))"
+            }.joined(separator: ", then ")
+            if admission.model != id { reason = "rewritten to '\(admission.model)' by a rule; served by \(reason)" }
+            let gateway: JSON = .object([
+                "reason": .string(reason),
+                "route": .array(
+                    admission.route.map { candidate in
+                        var object: [String: JSON] = [
+                            "provider": .string(candidate.provider), "model": .string(candidate.model),
+                            "credential": .string(candidate.credentialKind.rawValue),
+                        ]
+                        if let name = candidate.credentialName { object["credentialName"] = .string(name) }
+                        return .object(object)
+                    }),
+            ])
+            switch format {
+            case .openAI:
+                entries.append(
+                    .object([
+                        "id": .string(id), "object": "model", "created": .int(0),
+                        "owned_by": .string(first.provider), "gateway": gateway,
+                    ]))
+            case .anthropic:
+                entries.append(
+                    .object([
+                        "id": .string(id), "type": "model", "display_name": .string(id),
+                        "created_at": "1970-01-01T00:00:00Z", "gateway": gateway,
+                    ]))
+            }
+        }
+        let body: JSON
+        switch format {
+        case .openAI:
+            body = .object(["object": "list", "data": .array(entries)])
+        case .anthropic:
+            body = .object([
+                "data": .array(entries), "has_more": .bool(false),
+                "first_id": entries.first?["id"] ?? .null, "last_id": entries.last?["id"] ?? .null,
+            ])
+        }
+        return Self.json(body, requestID: requestID)
+    }
+
+    /// `GET /v1/credits`: the key's team balance, and its budgets with what they have spent.
+    func credits(_ request: Request) async throws -> Response {
+        let requestID = Self.newRequestID()
+        guard let secret = Self.apiKey(in: request) else {
+            return DataPlaneError(refusal: Self.missingKey, requestID: requestID, format: .openAI).response()
+        }
+        let snapshot = try await cache.current()
+        let identity = AdmissionPolicy(snapshot: snapshot).identify(
+            AdmissionRequest(caller: .secret(secret), model: ""))
+        guard let team = identity.team, let key = identity.key,
+            identity.isAdmitted || identity.refusal?.code == .teamSuspended
+        else {
+            return DataPlaneError(
+                refusal: identity.refusal ?? Self.missingKey, requestID: requestID, format: .openAI
+            ).response()
+        }
+        let teamName = team.metadata.name
+        let balance = try await store.balance(team: teamName)
+        var body: [String: JSON] = [
+            "team": .string(teamName), "key": .string(key.name), "balanceMicroUSD": .number(Double(balance)),
+            "balanceUSD": .number(Double(balance) / 1_000_000),
+        ]
+        let now = Timestamp.now
+        for (field, budget, keyName) in [
+            ("teamBudget", team.budget, nil as String?), ("keyBudget", key.budget, key.name),
+        ] {
+            guard let budget else { continue }
+            let start = budget.period.start(containing: now)
+            let spent = try await store.spend(team: teamName, key: keyName, since: start)
+            body[field] = .object([
+                "limitUSD": .number(budget.limitUSD), "period": .string(budget.period.rawValue),
+                "periodStart": .string(start.description), "spentUSD": .number(Double(spent) / 1_000_000),
+            ])
+        }
+        return Self.json(.object(body), requestID: requestID)
+    }
+
+    static func json(_ body: JSON, requestID: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[DataPlaneHeaders.requestID] = requestID
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body.encoded())))
+    }
+}

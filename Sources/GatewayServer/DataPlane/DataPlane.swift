@@ -1,0 +1,184 @@
+import Foundation
+import GatewayCore
+import GatewayCrypto
+import GatewayModel
+import GatewayStore
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The proxy: admits each request (DESIGN.md §5), calls the route's providers with fallback,
+/// answers in the client's format, and accounts for usage. It keeps no prompt or completion
+/// text, for any team: usage records and logs hold counts only.
+struct DataPlane: Sendable {
+    let store: any GatewayStore
+    let cache: SnapshotCache
+    let limiter: RateLimiter
+    let dispatch: UpstreamDispatch
+    let logger: Logger
+
+    /// `POST /v1/chat/completions` and `POST /v1/messages`.
+    func chat(_ request: Request, format: ChatFormat) async throws -> Response {
+        try await serve(request, endpoint: .chat, format: format) { body in
+            .chat(
+                format: format, body: body, stream: body["stream"]?.bool == true,
+                includeUsage: body["stream_options"]?["include_usage"]?.bool == true)
+        }
+    }
+
+    /// `POST /v1/embeddings`.
+    func embeddings(_ request: Request) async throws -> Response {
+        try await serve(request, endpoint: .embeddings, format: .openAI) { .embeddings(body: $0) }
+    }
+
+    private func serve(
+        _ request: Request, endpoint: AdmissionRequest.Endpoint, format: ChatFormat,
+        operation: (JSON) -> UpstreamCall.Operation
+    ) async throws -> Response {
+        let requestID = Self.newRequestID()
+        let started = ContinuousClock.now
+        func refuse(_ refusal: Refusal, _ admission: Admission? = nil) -> Response {
+            log(requestID, admission, refusal: refusal, started: started)
+            return DataPlaneError(
+                refusal: refusal, requestID: requestID, team: admission?.team?.metadata.name,
+                key: admission?.keyName, format: format
+            ).response()
+        }
+        let body: JSON
+        do {
+            let buffer = try await request.body.collect(upTo: .max)
+            body = try JSON.parse(buffer.readableBytesView)
+        } catch {
+            return refuse(Refusal(code: .invalidRequest, message: "the body is not valid JSON", layer: .request))
+        }
+        guard body.object != nil, let model = body["model"]?.string, !model.isEmpty else {
+            return refuse(
+                Refusal(code: .invalidRequest, message: "the body needs a \"model\" string", layer: .request))
+        }
+        guard let secret = Self.apiKey(in: request) else {
+            return refuse(Self.missingKey)
+        }
+        let snapshot = try await cache.current()
+        let requestCredential = request.headers[DataPlaneHeaders.providerKey].flatMap { $0.isEmpty ? nil : $0 }
+        let pipeline = AdmissionPipeline(snapshot: snapshot, ledger: store, limiter: limiter)
+        let admission = try await pipeline.admit(
+            AdmissionRequest(
+                caller: .secret(secret), model: model, endpoint: endpoint,
+                carriesCredential: requestCredential != nil))
+        if let refusal = admission.refusal { return refuse(refusal, admission) }
+
+        let result = await dispatch.serve(
+            admission, snapshot: snapshot, operation: operation(body), requestCredential: requestCredential,
+            requestID: requestID)
+        let served: UpstreamDispatch.Served
+        switch result {
+        case .failure(let refusal): return refuse(refusal, admission)
+        case .success(let value): served = value
+        }
+        for (candidate, failure) in served.failures {
+            logger.warning(
+                "fell back",
+                metadata: [
+                    "requestId": .string(requestID), "provider": .string(candidate.provider),
+                    "model": .string(candidate.model), "reason": .string(failure.description),
+                ])
+        }
+        var headers = HTTPFields()
+        headers[DataPlaneHeaders.requestID] = requestID
+        if format == .anthropic { headers[DataPlaneHeaders.anthropicRequestID] = requestID }
+        headers[DataPlaneHeaders.servedBy] = served.candidate.provider
+        headers[DataPlaneHeaders.credential] = served.candidate.credentialKind.rawValue
+        switch served.reply {
+        case .complete(let reply, let usage):
+            await account(admission, served.candidate, usage, requestID: requestID, snapshot: snapshot)
+            log(requestID, admission, served: served.candidate, usage: usage, started: started)
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply.encoded())))
+        case .stream(let events, let meter):
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-cache"
+            let plane = self
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { writer in
+                    do {
+                        for try await event in events { try await writer.write(ByteBuffer(bytes: event.bytes)) }
+                    } catch {
+                        plane.logger.warning(
+                            "the upstream stream broke",
+                            metadata: ["requestId": .string(requestID), "reason": "\(error)"])
+                    }
+                    await plane.account(
+                        admission, served.candidate, meter.usage, requestID: requestID, snapshot: snapshot)
+                    plane.log(requestID, admission, served: served.candidate, usage: meter.usage, started: started)
+                    try await writer.finish(nil)
+                })
+        }
+    }
+
+    /// Records usage (debiting credits for system-credential spend) and charges token rate limits.
+    func account(
+        _ admission: Admission, _ candidate: RouteCandidate, _ usage: TokenUsage, requestID: String,
+        snapshot: GatewaySnapshot
+    ) async {
+        guard let team = admission.team, let key = admission.key else { return }
+        let pricing = snapshot.offers(of: candidate.model).first { $0.provider.metadata.name == candidate.provider }?
+            .model.pricing
+        let cost = pricing?.costMicroUSD(inputTokens: usage.input, outputTokens: usage.output) ?? 0
+        limiter.charge(tokens: usage.total, team: team, key: key)
+        do {
+            try await store.recordUsage(
+                UsageRecord(
+                    requestID: requestID, team: team.metadata.name, key: key.name, model: candidate.model,
+                    provider: candidate.provider, credentialKind: candidate.credentialKind,
+                    credentialName: candidate.credentialName, inputTokens: usage.input, outputTokens: usage.output,
+                    costMicroUSD: cost))
+        } catch {
+            logger.error("cannot record usage", metadata: ["requestId": .string(requestID), "reason": "\(error)"])
+        }
+    }
+
+    /// One line per request: who, what, how it was served or why it was refused. Never content.
+    func log(
+        _ requestID: String, _ admission: Admission?, refusal: Refusal? = nil, served: RouteCandidate? = nil,
+        usage: TokenUsage? = nil, started: ContinuousClock.Instant
+    ) {
+        var metadata: Logger.Metadata = [
+            "requestId": .string(requestID),
+            "ms": .stringConvertible(
+                Double((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000) / 1000),
+        ]
+        if let admission {
+            metadata["team"] = admission.team.map { .string($0.metadata.name) }
+            metadata["key"] = admission.keyName.map { .string($0) }
+            metadata["model"] = .string(admission.model)
+        }
+        if let refusal {
+            metadata["code"] = .string(refusal.code.rawValue)
+            metadata["layer"] = .string(refusal.layer.rawValue)
+            logger.info("refused", metadata: metadata)
+        } else if let served {
+            metadata["provider"] = .string(served.provider)
+            metadata["credential"] = .string(served.credentialKind.rawValue)
+            metadata["inputTokens"] = .stringConvertible(usage?.input ?? 0)
+            metadata["outputTokens"] = .stringConvertible(usage?.output ?? 0)
+            logger.info("served", metadata: metadata)
+        }
+    }
+
+    /// The key from `Authorization: Bearer …` or `x-api-key`.
+    static func apiKey(in request: Request) -> String? {
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            let key = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+            return key.isEmpty ? nil : key
+        }
+        if let key = request.headers[DataPlaneHeaders.apiKey], !key.isEmpty { return key }
+        return nil
+    }
+
+    static let missingKey = Refusal(
+        code: .invalidAPIKey, message: "no API key: send Authorization: Bearer <key> (or x-api-key)",
+        layer: .authentication)
+
+    static func newRequestID() -> String { "req_" + Hex.encode(SecureRandom.bytes(12)) }
+}

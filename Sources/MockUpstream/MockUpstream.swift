@@ -1,0 +1,134 @@
+import Foundation
+import GatewayCore
+import HTTPTypes
+import Hummingbird
+import NIOConcurrencyHelpers
+
+/// A provider stand-in that speaks the OpenAI (chat, embeddings, Azure deployment paths) and
+/// Anthropic (messages) wire formats over HTTP, with the deterministic `MockModel` behind it.
+/// Tests and benchmarks point Provider `baseURL`s at it and tell it to fail, stall or stream slowly.
+public final class MockUpstream: Sendable {
+    /// How the upstream misbehaves; the default answers every request at once.
+    public struct Behaviour: Sendable, Hashable {
+        /// Answer every request with this status (and an error body in the caller's format).
+        public var failStatus: Int?
+        /// Wait this long before answering.
+        public var stallSeconds: Double
+        /// Wait this long between streamed events.
+        public var eventDelaySeconds: Double
+
+        public init(failStatus: Int? = nil, stallSeconds: Double = 0, eventDelaySeconds: Double = 0) {
+            self.failStatus = failStatus
+            self.stallSeconds = stallSeconds
+            self.eventDelaySeconds = eventDelaySeconds
+        }
+    }
+
+    /// A request as the upstream saw it: for tests that assert which credential the gateway used.
+    public struct Received: Sendable, Hashable {
+        public var path: String
+        public var model: String?
+        /// The credential sent, from `authorization`, `x-api-key` or `api-key`.
+        public var credential: String?
+    }
+
+    private let behaviourBox: NIOLockedValueBox<Behaviour>
+    private let receivedBox = NIOLockedValueBox<[Received]>([])
+
+    public init(_ behaviour: Behaviour = Behaviour()) {
+        behaviourBox = NIOLockedValueBox(behaviour)
+    }
+
+    public var behaviour: Behaviour {
+        get { behaviourBox.withLockedValue { $0 } }
+        set { behaviourBox.withLockedValue { $0 = newValue } }
+    }
+
+    /// Every request answered so far, oldest first.
+    public var received: [Received] { receivedBox.withLockedValue { $0 } }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/v1/chat/completions") { request, _ in try await self.answer(request, format: .openAI) }
+        router.post("/openai/deployments/{deployment}/chat/completions") { request, _ in
+            try await self.answer(request, format: .openAI)
+        }
+        router.post("/v1/messages") { request, _ in try await self.answer(request, format: .anthropic) }
+        router.post("/v1/embeddings") { request, _ in try await self.embed(request) }
+        router.post("/openai/deployments/{deployment}/embeddings") { request, _ in try await self.embed(request) }
+        return router
+    }
+
+    private func answer(_ request: Request, format: ChatFormat) async throws -> Response {
+        let body = try await read(request)
+        let model = body["model"]?.string ?? "mock"
+        if let failure = try await misbehave(model: model, format: format) { return failure }
+        let id = (format == .openAI ? "chatcmpl-" : "msg_") + UUID().uuidString.prefix(8).lowercased()
+        let completion = MockModel.completion(for: body, model: model, id: id)
+        guard body["stream"]?.bool == true else {
+            let reply = format == .openAI ? OpenAIChat.response(completion) : AnthropicMessages.response(completion)
+            return Self.json(reply.encoded())
+        }
+        var encoder = ChatStreamEncoder(
+            format: format, model: model, includeUsage: body["stream_options"]?["include_usage"]?.bool == true)
+        let events = MockModel.parts(of: completion).flatMap { encoder.events($0) }
+        let delay = behaviour.eventDelaySeconds
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                for event in events {
+                    if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
+                    try await writer.write(ByteBuffer(bytes: event.bytes))
+                }
+                try await writer.finish(nil)
+            })
+    }
+
+    private func embed(_ request: Request) async throws -> Response {
+        let body = try await read(request)
+        let model = body["model"]?.string ?? "mock"
+        if let failure = try await misbehave(model: model, format: .openAI) { return failure }
+        return Self.json(MockModel.embeddings(for: body, model: model).body.encoded())
+    }
+
+    private func read(_ request: Request) async throws -> JSON {
+        let buffer = try await request.body.collect(upTo: 16 << 20)
+        let body = (try? JSON.parse(buffer.readableBytesView)) ?? .object([:])
+        let credential =
+            request.headers[.authorization].map { String($0.dropFirst("Bearer ".count)) }
+            ?? request.headers[HTTPField.Name("x-api-key")!] ?? request.headers[HTTPField.Name("api-key")!]
+        receivedBox.withLockedValue {
+            $0.append(Received(path: request.uri.path, model: body["model"]?.string, credential: credential))
+        }
+        return body
+    }
+
+    /// The failure to answer with, if the behaviour or the model name asks for one.
+    private func misbehave(model: String, format: ChatFormat) async throws -> Response? {
+        let behaviour = self.behaviour
+        if behaviour.stallSeconds > 0 { try await Task.sleep(for: .seconds(behaviour.stallSeconds)) }
+        var status = behaviour.failStatus
+        switch MockModel.behaviour(of: model) {
+        case .error(let code): status = code
+        case .stall: try await Task.sleep(for: .seconds(3600))
+        case .reply: break
+        }
+        guard let status else { return nil }
+        let message = "mock upstream answers \(status)"
+        let body: JSON =
+            format == .openAI
+            ? .object(["error": .object(["message": .string(message), "type": "server_error", "code": .null])])
+            : .object(["type": "error", "error": .object(["type": "api_error", "message": .string(message)])])
+        var response = Self.json(body.encoded())
+        response.status = HTTPResponse.Status(code: status)
+        return response
+    }
+
+    private static func json(_ data: Data) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

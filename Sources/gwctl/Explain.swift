@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import GatewayModel
+import GwctlCore
+
+/// `gwctl explain`: why a key's request for a model would be served or refused, layer by layer,
+/// without calling a provider.
+struct Explain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explain the admission decision for a key and a model, without calling a provider.",
+        discussion: """
+            Runs the gateway's admission steps (key, team, rules, allowlists and ZDR, credentials, \
+            credits and budgets, rate limits) and prints each decision. Exit status: 0 when the request \
+            would be served, 2 when it would be refused, 1 on error.
+            """
+    )
+
+    @Option(help: "The key as team/name.") var key: String
+    @Option(help: "The model the request asks for.") var model: String
+    @Flag(help: "Pretend the request carries its own provider key (per-request BYOK).") var withCredential = false
+    @Option(help: "The endpoint: chat or embeddings.") var endpoint = "chat"
+    @Option(help: "Output format: text or json.") var format = "text"
+    @Option(help: "A gatewayd admin URL (or GWCTL_GATEWAY; token in GWCTL_TOKEN). Default: the embedded state.")
+    var gateway: String?
+    @Option(help: "The embedded state file.") var state: String?
+
+    func validate() throws {
+        guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json") }
+        guard ["chat", "embeddings"].contains(endpoint) else {
+            throw ValidationError("--endpoint must be chat or embeddings")
+        }
+        guard key.split(separator: "/").count == 2 else { throw ValidationError("--key must be team/name") }
+    }
+
+    func run() async throws {
+        let target = try GatewayTarget.resolve(
+            gateway: gateway, statePath: state, environment: ProcessInfo.processInfo.environment)
+        guard let admin = try target.reader() else {
+            Terminal.write(
+                "error: \(target.description) does not exist yet; apply manifests first\n", to: .standardError)
+            throw ExitCode(1)
+        }
+        let explanation: Explanation
+        do {
+            explanation = try await admin.explain(
+                ExplainRequest(
+                    key: key, model: model, perRequestCredential: withCredential ? true : nil,
+                    endpoint: ExplainRequest.Endpoint(rawValue: endpoint)))
+        } catch {
+            Terminal.write("error: \(error)\n", to: .standardError)
+            throw ExitCode(1)
+        }
+        if format == "json" {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(explanation), as: UTF8.self))
+        } else {
+            print(ExplanationText.render(explanation, target: target.description), terminator: "")
+        }
+        if !explanation.admitted { throw ExitCode(2) }
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import GatewayModel
+import MockUpstream
+import Testing
+
+/// The failures users of hosted gateways hit, and what gatewayd answers instead, end to end:
+/// manifests applied by gwctl, requests through a started gatewayd, explanations by gwctl.
+@Suite("data plane (end to end)")
+struct DataPlaneEndToEndTests {
+    @Test func suspendedTeamGets403TeamSuspendedWithItsReasonAndExplainShowsTheSame() async throws {
+        try await DataPlaneScenario.run { scenario in
+            let response = try await scenario.call(
+                "/v1/chat/completions", key: "growth/app", body: DataPlaneScenario.chat("acme/chat"))
+            #expect(response.status == 403)
+            #expect(response.json.path("error.code") as? String == "team_suspended")
+            #expect(response.json.path("error.gateway.team") as? String == "growth")
+            #expect(response.json.path("error.gateway.layer") as? String == "team")
+            #expect((response.json.path("error.message") as? String)?.contains("chargeback review #4411") == true)
+            #expect(response.headers["x-request-id"] == response.json.path("error.gateway.requestId") as? String)
+
+            let explain = try scenario.explain(key: "growth/app", model: "acme/chat")
+            #expect(explain.status == 2)
+            #expect(explain.stdout.contains("Refused: 403 team_suspended at team"))
+            #expect(explain.stdout.contains("chargeback review #4411"))
+        }
+    }
+
+    @Test func keyOfTeamACallingAModelWhoseBYOKCredentialLivesInTeamBGetsNoCredential() async throws {
+        try await DataPlaneScenario.run { scenario in
+            let response = try await scenario.call(
+                "/v1/chat/completions", key: "alpha/app", body: DataPlaneScenario.chat("anthropic/claude-x"))
+            #expect(response.status == 403)
+            #expect(response.json.path("error.code") as? String == "no_credential")
+            #expect(response.json.path("error.gateway.team") as? String == "alpha")
+            // Callers never learn about other teams' credentials…
+            #expect(!((response.json.path("error.message") as? String) ?? "").contains("beta"))
+
+            // …but the admin-side explanation names the likely intent.
+            let explain = try scenario.explain(key: "alpha/app", model: "anthropic/claude-x")
+            #expect(explain.status == 2)
+            #expect(explain.stdout.contains("no_credential"))
+            #expect(explain.stdout.contains("team 'beta' holds credential 'beta/claude-prod'"))
+            #expect(scenario.upstreamA.received.isEmpty)
+        }
+    }
+
+    @Test func teamWithZeroCreditsAndABYOKCredentialIsServedAndItsBalanceIsUnchanged() async throws {
+        try await DataPlaneScenario.run { scenario in
+            #expect(try await scenario.admin.credits(team: "beta").balanceMicroUSD == 0)
+            // An OpenAI-format request to an Anthropic provider: translated both ways.
+            let response = try await scenario.call(
+                "/v1/chat/completions", key: "beta/app", body: DataPlaneScenario.chat("anthropic/claude-x", "ping"))
+            #expect(response.status == 200, "\(response.json)")
+            #expect(response.json.path("object") as? String == "chat.completion")
+            let message = (response.json["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any]
+            #expect(message?["content"] as? String == "Mock reply to: ping")
+            #expect(response.headers["x-gateway-credential"] == "team-byok")
+            // The upstream saw the team's own key on the Anthropic wire, never the gateway's.
+            let received = scenario.upstreamA.received
+            #expect(received.map(\.path) == ["/v1/messages"])
+            #expect(received.first?.credential == DataPlaneScenario.betaBYOKSecret)
+
+            #expect(try await scenario.admin.credits(team: "beta").balanceMicroUSD == 0)
+            let usage = try await scenario.admin.usage(team: "beta")
+            #expect(usage.count == 1)
+            #expect(usage.first?.credentialKind == .teamBYOK)
+            #expect(usage.first?.credentialName == "claude-prod")
+            #expect((usage.first?.costMicroUSD ?? 0) > 0)
+        }
+    }
+
+    @Test func whenTheFirstProviderAnswers500TheSecondServesAndTheUsageRecordNamesIt() async throws {
+        try await DataPlaneScenario.run { scenario in
+            _ = try await scenario.admin.grantCredits(team: "paying", CreditGrant(amountMicroUSD: 1_000_000))
+            scenario.upstreamA.behaviour = MockUpstream.Behaviour(failStatus: 500)
+            let response = try await scenario.call(
+                "/v1/chat/completions", key: "paying/app", body: DataPlaneScenario.chat("acme/chat"))
+            #expect(response.status == 200, "\(response.json)")
+            #expect(response.headers["x-gateway-provider"] == "upstream-b")
+            #expect(scenario.upstreamA.received.map(\.model) == ["chat-a"])
+            #expect(scenario.upstreamB.received.map(\.credential) == [DataPlaneScenario.systemSecretB])
+            let usage = try await scenario.admin.usage(team: "paying")
+            #expect(usage.map(\.provider) == ["upstream-b"])
+            #expect(usage.first?.credentialKind == .system)
+            // System-credential spend is paid from credits.
+            let balance = try await scenario.admin.credits(team: "paying").balanceMicroUSD
+            #expect(balance == 1_000_000 - (usage.first?.costMicroUSD ?? 0))
+        }
+    }
+
+    @Test func aClientErrorFromTheFirstProviderIsNotRetriedElsewhere() async throws {
+        try await DataPlaneScenario.run { scenario in
+            _ = try await scenario.admin.grantCredits(team: "paying", CreditGrant(amountMicroUSD: 1_000_000))
+            scenario.upstreamA.behaviour = MockUpstream.Behaviour(failStatus: 400)
+            let response = try await scenario.call(
+                "/v1/chat/completions", key: "paying/app", body: DataPlaneScenario.chat("acme/chat"))
+            #expect(response.status == 400)
+            #expect(response.json.path("error.code") as? String == "upstream_rejected")
+            #expect(scenario.upstreamB.received.isEmpty)
+        }
+    }
+
+    @Test func everyProviderFailingIs502AndStallingIs504() async throws {
+        try await DataPlaneScenario.run { scenario in
+            _ = try await scenario.admin.grantCredits(team: "paying", CreditGrant(amountMicroUSD: 1_000_000))
+            scenario.upstreamA.behaviour = MockUpstream.Behaviour(failStatus: 503)
+            scenario.upstreamB.behaviour = MockUpstream.Behaviour(failStatus: 500)
+            let failing = try await scenario.call(
+                "/v1/chat/completions", key: "paying/app", body: DataPlaneScenario.chat("acme/chat"))
+            #expect(failing.status == 502)
+            #expect(failing.json.path("error.code") as? String == "upstream_error")
+            #expect(failing.json.path("error.gateway.layer") as? String == "upstream")
+
+            scenario.upstreamA.behaviour = MockUpstream.Behaviour(stallSeconds: 3)
+            scenario.upstreamB.behaviour = MockUpstream.Behaviour(stallSeconds: 3)
+            let stalled = try await scenario.call(
+                "/v1/chat/completions", key: "paying/app", body: DataPlaneScenario.chat("acme/chat"))
+            #expect(stalled.status == 504)
+            #expect(stalled.json.path("error.code") as? String == "upstream_timeout")
+        }
+    }
+
+    @Test func aZeroRetentionTeamIsNeverRoutedToANonZDRProviderAndItsPromptIsNotKept() async throws {
+        try await DataPlaneScenario.run { scenario in
+            _ = try await scenario.admin.grantCredits(team: "legal", CreditGrant(amountMicroUSD: 1_000_000))
+            let prompt = "privileged-memo-\(UUID().uuidString)"
+            for _ in 0..<3 {
+                let response = try await scenario.call(
+                    "/v1/chat/completions", key: "legal/app", body: DataPlaneScenario.chat("acme/chat", prompt))
+                #expect(response.status == 200, "\(response.json)")
+                #expect(response.headers["x-gateway-provider"] == "upstream-b")
+            }
+            // upstream-a comes first in the route but does not offer ZDR.
+            #expect(scenario.upstreamA.received.isEmpty)
+            #expect(scenario.upstreamB.received.count == 3)
+            let explain = try scenario.explain(key: "legal/app", model: "acme/chat")
+            #expect(explain.stdout.contains("1. upstream-b"))
+            #expect(!explain.stdout.contains("2. "))
+            // Usage counts only: the prompt is nowhere in the state files.
+            for file in try FileManager.default.contentsOfDirectory(atPath: scenario.directory.path)
+            where file.hasPrefix("state.db") {
+                let bytes = try Data(contentsOf: scenario.directory.appendingPathComponent(file))
+                #expect(bytes.range(of: Data(prompt.utf8)) == nil, "\(file)")
+            }
+        }
+    }
+
+    @Test func aChangeAppliedWhileGatewaydRunsReachesTheDataPlane() async throws {
+        try await DataPlaneScenario.run { scenario in
+            let before = try await scenario.call(
+                "/v1/chat/completions", key: "growth/app", body: DataPlaneScenario.chat("acme/chat"))
+            #expect(before.status == 403)
+            // Lift the suspension by rewriting the manifest, applied by gwctl straight to the state file.
+            let path = scenario.directory.appendingPathComponent("gateway.yaml")
+            let manifests = try String(contentsOf: path, encoding: .utf8)
+                .replacingOccurrences(of: "  suspended: {reason: \"chargeback review #4411\"}\n", with: "")
+            try manifests.write(to: path, atomically: true, encoding: .utf8)
+            let apply = try scenario.gwctl.run(
+                ["apply", "gateway.yaml", "--state", "state.db", "--auto-approve"],
+                environment: [
+                    "SYSTEM_A": DataPlaneScenario.systemSecretA, "SYSTEM_B": DataPlaneScenario.systemSecretB,
+                    "BETA_CLAUDE_KEY": DataPlaneScenario.betaBYOKSecret,
+                ], directory: scenario.directory)
+            #expect(apply.status == 0, "\(apply.stderr)")
+            var status = 403
+            for _ in 0..<40 where status == 403 {
+                try await Task.sleep(for: .milliseconds(100))
+                status = try await scenario.call(
+                    "/v1/chat/completions", key: "growth/app", body: DataPlaneScenario.chat("acme/chat")
+                ).status
+            }
+            // No longer suspended: the next layer speaks (growth has no credits).
+            #expect(status == 402)
+        }
+    }
+}
