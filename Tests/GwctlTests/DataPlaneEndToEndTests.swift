@@ -173,4 +173,46 @@ struct DataPlaneEndToEndTests {
             #expect(status == 402)
         }
     }
+
+    @Test func anAnthropicClientReachesAnAzureDeploymentStreamedAndNot() async throws {
+        try await DataPlaneScenario.run { scenario in
+            _ = try await scenario.admin.grantCredits(team: "paying", CreditGrant(amountMicroUSD: 1_000_000))
+            let body = #"{"model":"acme/azure-chat","max_tokens":50,"messages":[{"role":"user","content":"hi"}]}"#
+            let plain = try await scenario.call("/v1/messages", key: "paying/app", body: body)
+            #expect(plain.status == 200, "\(plain.json)")
+            #expect(plain.json["type"] as? String == "message")
+            #expect(plain.json.path("usage.output_tokens") as? Int ?? 0 > 0)
+            #expect(plain.headers["request-id"] != nil)
+            let received = scenario.upstreamA.received
+            #expect(received.map(\.path) == ["/openai/deployments/deployment-7/chat/completions"])
+            #expect(received.first?.credential == DataPlaneScenario.systemSecretA)
+
+            let streamed = try await scenario.raw(
+                "/v1/messages", key: "paying/app",
+                body:
+                    #"{"model":"acme/azure-chat","max_tokens":50,"stream":true,"messages":[{"role":"user","content":"hi"}]}"#
+            )
+            #expect(streamed.contains("event: message_start"))
+            #expect(streamed.contains(#""text":"Mock ""#))
+            #expect(streamed.hasSuffix("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"))
+            // The stream's usage was accounted: two records, both paid from credits.
+            let usage = try await scenario.admin.usage(team: "paying")
+            #expect(usage.count == 2)
+            #expect(usage.allSatisfy { $0.outputTokens > 0 && $0.provider == "azure" })
+        }
+    }
+
+    @Test func anOpenAIStreamPassesThroughWithoutTheUsageChunkTheClientDidNotAskFor() async throws {
+        try await DataPlaneScenario.run { scenario in
+            _ = try await scenario.admin.grantCredits(team: "paying", CreditGrant(amountMicroUSD: 1_000_000))
+            scenario.upstreamA.behaviour = MockUpstream.Behaviour(eventDelaySeconds: 0.01)
+            let stream = try await scenario.raw(
+                "/v1/chat/completions", key: "paying/app",
+                body: #"{"model":"acme/chat","stream":true,"messages":[{"role":"user","content":"one two"}]}"#)
+            #expect(stream.hasSuffix("data: [DONE]\n\n"))
+            #expect(!stream.contains(#""usage""#))
+            let usage = try await scenario.admin.usage(team: "paying")
+            #expect(usage.first?.outputTokens ?? 0 > 0)
+        }
+    }
 }

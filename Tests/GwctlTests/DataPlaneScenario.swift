@@ -68,6 +68,16 @@ struct DataPlaneScenario {
             - {id: anthropic/claude-x, upstream: claude-x, pricing: {inputPerMTokUSD: 3, outputPerMTokUSD: 15}}
         ---
         apiVersion: gateway/v1
+        kind: Provider
+        metadata: {name: azure}
+        spec:
+          type: azure-openai
+          baseURL: http://127.0.0.1:\(portA)
+          secret: {env: SYSTEM_A}
+          models:
+            - {id: acme/azure-chat, upstream: deployment-7, pricing: {inputPerMTokUSD: 1, outputPerMTokUSD: 1}}
+        ---
+        apiVersion: gateway/v1
         kind: Rule
         metadata: {name: a-then-b}
         spec:
@@ -173,6 +183,18 @@ struct DataPlaneScenario {
         var fields: [String: String] = [:]
         for header in response.headers { fields[header.name.lowercased()] = header.value }
         return (Int(response.status.code), json, fields)
+    }
+
+    /// A data-plane POST whose body is read as text (for streams).
+    func raw(_ path: String, key: String, body: String) async throws -> String {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = .POST
+        request.headers.add(name: "authorization", value: "Bearer \(keys[key] ?? key)")
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 1 << 22)
+        return String(buffer: bytes)
     }
 
     /// `gwctl explain` against the state file.
