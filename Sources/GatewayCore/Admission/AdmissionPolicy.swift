@@ -186,21 +186,20 @@ public struct AdmissionPolicy: Sendable {
                         + (request.endpoint == .embeddings ? " for embeddings" : ""),
                     layer: .allowlist, hint: "GET /v1/models lists the models this key can use"))
         }
-        if let models = team.models, !models.contains(where: { ModelGlob($0).matches(model) }) {
+        let allowlists: [(label: String, field: String, models: [String]?)] = [
+            ("team '\(teamName)'", "the team's spec.models", team.models),
+            ("key '\(teamName)/\(key.name)'", "the key's models", key.models),
+        ]
+        for allowlist in allowlists {
+            guard let models = allowlist.models, !models.contains(where: { ModelGlob($0).matches(model) }) else {
+                continue
+            }
             return .failure(
                 Refusal(
                     code: .modelNotAllowed,
                     message:
-                        "team '\(teamName)' does not allow model '\(model)' (its models: \(models.joined(separator: ", ")))",
-                    layer: .allowlist, hint: "add the model to the team's spec.models, or use an allowed model"))
-        }
-        if let models = key.models, !models.contains(where: { ModelGlob($0).matches(model) }) {
-            return .failure(
-                Refusal(
-                    code: .modelNotAllowed,
-                    message:
-                        "key '\(teamName)/\(key.name)' does not allow model '\(model)' (its models: \(models.joined(separator: ", ")))",
-                    layer: .allowlist, hint: "add the model to the key's models, or use an allowed model"))
+                        "\(allowlist.label) does not allow model '\(model)' (its models: \(models.joined(separator: ", ")))",
+                    layer: .allowlist, hint: "add the model to \(allowlist.field), or use an allowed model"))
         }
         let serving = offers.map(\.provider.metadata.name)
         if let providers = team.providers {

@@ -48,25 +48,21 @@ public struct SpendCheck: Sendable {
                 layer: .credits,
                 hint: "grant credits (POST /admin/v1/teams/\(teamName)/credits), or add a BYOK credential to the team")
         }
-        if let budget = team.budget {
-            let spent = try await ledger.spend(team: teamName, key: nil, since: budget.period.start(containing: now))
-            if spent >= Money.micro(budget.limitUSD) {
-                return Refusal(
-                    code: .budgetExceeded,
-                    message:
-                        "team '\(teamName)' has spent \(Money.format(spent)) of its \(budget.period.rawValue) budget of \(Money.format(Money.micro(budget.limitUSD)))",
-                    layer: .credits, hint: "raise the team's budget.limitUSD, or wait for the next period")
-            }
-        }
-        if let budget = key.budget {
+        let budgets: [(label: String, field: String, key: String?, budget: Budget?)] = [
+            ("team '\(teamName)'", "the team's", nil, team.budget),
+            ("key '\(teamName)/\(key.name)'", "the key's", key.name, key.budget),
+        ]
+        for scope in budgets {
+            guard let budget = scope.budget else { continue }
             let spent = try await ledger.spend(
-                team: teamName, key: key.name, since: budget.period.start(containing: now))
-            if spent >= Money.micro(budget.limitUSD) {
+                team: teamName, key: scope.key, since: budget.period.start(containing: now))
+            let limit = Money.micro(budget.limitUSD)
+            if spent >= limit {
                 return Refusal(
                     code: .budgetExceeded,
                     message:
-                        "key '\(teamName)/\(key.name)' has spent \(Money.format(spent)) of its \(budget.period.rawValue) budget of \(Money.format(Money.micro(budget.limitUSD)))",
-                    layer: .credits, hint: "raise the key's budget.limitUSD, or wait for the next period")
+                        "\(scope.label) has spent \(Money.format(spent)) of its \(budget.period.rawValue) budget of \(Money.format(limit))",
+                    layer: .credits, hint: "raise \(scope.field) budget.limitUSD, or wait for the next period")
             }
         }
         return nil

@@ -176,7 +176,7 @@ public struct HTTPProviderAdapter: ProviderAdapter {
         {
             return String(message.prefix(500))
         }
-        return String(String(decoding: bytes.prefix(300), as: UTF8.self))
+        return String(decoding: bytes.prefix(300), as: UTF8.self)
     }
 }
 

@@ -145,8 +145,7 @@ struct DataPlane: Sendable {
     ) {
         var metadata: Logger.Metadata = [
             "requestId": .string(requestID),
-            "ms": .stringConvertible(
-                Double((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000) / 1000),
+            "ms": .stringConvertible(Self.milliseconds(ContinuousClock.now - started)),
         ]
         if let admission {
             metadata["team"] = admission.team.map { .string($0.metadata.name) }
@@ -174,6 +173,11 @@ struct DataPlane: Sendable {
         }
         if let key = request.headers[DataPlaneHeaders.apiKey], !key.isEmpty { return key }
         return nil
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return ((Double(seconds) * 1000 + Double(attoseconds) / 1e15) * 1000).rounded() / 1000
     }
 
     static let missingKey = Refusal(

@@ -9,7 +9,12 @@ import ServiceLifecycle
 actor SnapshotCache {
     private let store: any GatewayStore
     private var snapshot: GatewaySnapshot?
-    private var stale = true
+    /// Bumped by every invalidation; a snapshot is fresh when it was loaded at the current one.
+    private var generation = 0
+    private var loadedGeneration = -1
+    /// The load in progress and the generation it started at: requests of that generation wait
+    /// for it instead of loading again.
+    private var loading: (generation: Int, task: Task<GatewaySnapshot, any Error>)?
 
     init(store: any GatewayStore) {
         self.store = store
@@ -17,21 +22,29 @@ actor SnapshotCache {
 
     /// The current snapshot, loading it first when a change made it stale.
     func current() async throws -> GatewaySnapshot {
-        if !stale, let snapshot { return snapshot }
-        let revision = try await store.revision()
-        if let snapshot, snapshot.revision == revision {
-            stale = false
-            return snapshot
+        if loadedGeneration == generation, let snapshot { return snapshot }
+        if let loading, loading.generation == generation { return try await loading.task.value }
+        let started = generation
+        let store = self.store
+        let previous = snapshot
+        let task = Task<GatewaySnapshot, any Error> {
+            if let previous, try await store.revision() == previous.revision { return previous }
+            return GatewaySnapshot(state: try await store.state(), keyHashes: try await store.apiKeyHashes())
         }
-        let loaded = GatewaySnapshot(state: try await store.state(), keyHashes: try await store.apiKeyHashes())
-        snapshot = loaded
-        stale = false
+        loading = (started, task)
+        let result = await task.result
+        if loading?.generation == started { loading = nil }
+        let loaded = try result.get()
+        if started >= loadedGeneration {
+            snapshot = loaded
+            loadedGeneration = started
+        }
         return loaded
     }
 
     /// Marks the snapshot stale; the next request reloads it if the revision moved.
     func invalidate() {
-        stale = true
+        generation += 1
     }
 }
 
