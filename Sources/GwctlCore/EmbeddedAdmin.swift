@@ -30,4 +30,8 @@ public struct EmbeddedAdmin: GatewayAdmin {
         let snapshot = GatewaySnapshot(state: try await store.state(), keyHashes: [])
         return try await AdmissionPipeline(snapshot: snapshot, ledger: store, limiter: RateLimiter()).explain(request)
     }
+
+    public func usage(since: Timestamp?, team: String?) async throws -> [UsageRecord] {
+        try await store.usage(since: since ?? Timestamp(seconds: Timestamp.now.seconds - 7 * 86_400), team: team)
+    }
 }

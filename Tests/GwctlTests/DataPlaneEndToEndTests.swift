@@ -83,8 +83,21 @@ struct DataPlaneEndToEndTests {
             #expect(usage.map(\.provider) == ["upstream-b"])
             #expect(usage.first?.credentialKind == .system)
             // System-credential spend is paid from credits.
+            let cost = usage.first?.costMicroUSD ?? 0
             let balance = try await scenario.admin.credits(team: "paying").balanceMicroUSD
-            #expect(balance == 1_000_000 - (usage.first?.costMicroUSD ?? 0))
+            #expect(balance == 1_000_000 - cost)
+
+            // gwctl usage reads the same records, here from the state file gatewayd serves.
+            let report = try scenario.gwctl.run(
+                ["usage", "--state", "state.db", "--group-by", "provider", "--format", "csv"],
+                directory: scenario.directory)
+            #expect(report.status == 0, "\(report.stderr)")
+            let dollars = String(format: "%.6f", Double(cost) / 1_000_000)
+            #expect(
+                report.stdout.split(separator: "\r\n").map(String.init) == [
+                    "provider,requests,input_tokens,output_tokens,credits_usd,byok_usd",
+                    "upstream-b,1,\(usage[0].inputTokens),\(usage[0].outputTokens),\(dollars),0.000000",
+                ])
         }
     }
 

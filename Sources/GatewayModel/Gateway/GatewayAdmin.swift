@@ -10,6 +10,8 @@ public protocol GatewayAdmin: Sendable {
     func apply(_ changeset: Changeset) async throws -> ChangesetResult
     /// The admission trace of a key's request for a model, without calling a provider.
     func explain(_ request: ExplainRequest) async throws -> Explanation
+    /// Usage records at or after `since` (nil: the last 7 days), optionally of one team, oldest first.
+    func usage(since: Timestamp?, team: String?) async throws -> [UsageRecord]
 }
 
 /// Why a gateway refused a request, in terms a CLI can act on.

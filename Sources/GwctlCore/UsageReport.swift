@@ -1,0 +1,127 @@
+import Foundation
+import GatewayModel
+
+/// `gwctl usage`: spend and tokens from the gateway's usage records, grouped one way.
+public struct UsageReport: Sendable {
+    /// What rows are grouped by.
+    public enum Grouping: String, Sendable, CaseIterable {
+        case team
+        case key
+        case model
+        case provider
+        case credential
+
+        func group(of record: UsageRecord) -> String {
+            switch self {
+            case .team: return record.team
+            case .key: return record.team + "/" + record.key
+            case .model: return record.model
+            case .provider: return record.provider
+            case .credential:
+                return record.credentialName.map { "\(record.credentialKind.rawValue) \(record.team)/\($0)" }
+                    ?? record.credentialKind.rawValue
+            }
+        }
+    }
+
+    /// One group's totals.
+    public struct Row: Sendable, Hashable, Codable {
+        public var group: String
+        public var requests: Int
+        public var inputTokens: Int
+        public var outputTokens: Int
+        /// Spend paid from credits (system credentials).
+        public var creditsMicroUSD: Int64
+        /// Spend at list price through BYOK credentials, which the teams pay their providers.
+        public var byokMicroUSD: Int64
+    }
+
+    public let grouping: Grouping
+    public let since: Timestamp
+    public let rows: [Row]
+
+    public init(records: [UsageRecord], grouping: Grouping, since: Timestamp) {
+        var rows: [String: Row] = [:]
+        for record in records {
+            let group = grouping.group(of: record)
+            var row =
+                rows[group]
+                ?? Row(
+                    group: group, requests: 0, inputTokens: 0, outputTokens: 0, creditsMicroUSD: 0, byokMicroUSD: 0)
+            row.requests += 1
+            row.inputTokens += record.inputTokens
+            row.outputTokens += record.outputTokens
+            if record.credentialKind == .system {
+                row.creditsMicroUSD += record.costMicroUSD
+            } else {
+                row.byokMicroUSD += record.costMicroUSD
+            }
+            rows[group] = row
+        }
+        self.grouping = grouping
+        self.since = since
+        self.rows = rows.values.sorted {
+            ($0.creditsMicroUSD + $0.byokMicroUSD, $1.group) > ($1.creditsMicroUSD + $1.byokMicroUSD, $0.group)
+        }
+    }
+
+    /// `7d`, `24h`, `30m` before `now`, or an RFC 3339 instant.
+    public static func parseSince(_ text: String, now: Timestamp = .now) -> Timestamp? {
+        if let instant = Timestamp(rfc3339: text) { return instant }
+        guard let unit = text.last, let amount = Int64(text.dropLast()), amount >= 0 else { return nil }
+        let seconds: Int64
+        switch unit {
+        case "d": seconds = amount * 86_400
+        case "h": seconds = amount * 3_600
+        case "m": seconds = amount * 60
+        default: return nil
+        }
+        return Timestamp(seconds: now.seconds - seconds)
+    }
+
+    private static func dollars(_ micro: Int64) -> String { String(format: "%.6f", Double(micro) / 1_000_000) }
+
+    private var header: [String] {
+        [grouping.rawValue, "requests", "input_tokens", "output_tokens", "credits_usd", "byok_usd"]
+    }
+
+    private func fields(_ row: Row) -> [String] {
+        [
+            row.group, String(row.requests), String(row.inputTokens), String(row.outputTokens),
+            Self.dollars(row.creditsMicroUSD), Self.dollars(row.byokMicroUSD),
+        ]
+    }
+
+    /// Aligned columns, numbers right-aligned, with a total line.
+    public func table() -> String {
+        var lines = [header] + rows.map(fields)
+        let total = Row(
+            group: "total", requests: rows.map(\.requests).reduce(0, +),
+            inputTokens: rows.map(\.inputTokens).reduce(0, +),
+            outputTokens: rows.map(\.outputTokens).reduce(0, +),
+            creditsMicroUSD: rows.map(\.creditsMicroUSD).reduce(0, +),
+            byokMicroUSD: rows.map(\.byokMicroUSD).reduce(0, +))
+        lines.append(fields(total))
+        let widths = header.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
+        var out = "Usage since \(since), by \(grouping.rawValue)\n"
+        for line in lines {
+            let cells = line.enumerated().map { column, cell in
+                column == 0
+                    ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }
+            out += cells.joined(separator: "  ") + "\n"
+        }
+        return out
+    }
+
+    /// RFC 4180 CSV with a header line.
+    public func csv() -> String {
+        func quoted(_ field: String) -> String {
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }
+        return ([header] + rows.map(fields)).map { $0.map(quoted).joined(separator: ",") }.joined(separator: "\r\n")
+            + "\r\n"
+    }
+}

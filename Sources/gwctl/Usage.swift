@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import GatewayModel
+import GwctlCore
+
+/// `gwctl usage`: spend and tokens from the gateway's usage records.
+struct UsageCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "usage",
+        abstract:
+            "Spend and tokens from the gateway's usage records, grouped by team, key, model, provider or credential."
+    )
+
+    @Option(help: "Group by: team, key, model, provider or credential.") var groupBy = "team"
+    @Option(help: "Records since: 7d, 24h, 30m, or an RFC 3339 instant.") var since = "7d"
+    @Option(name: .customLong("team"), help: "Only this team's records.") var team: String?
+    @Option(help: "Output format: table, json or csv.") var format = "table"
+    @Option(help: "A gatewayd admin URL (or GWCTL_GATEWAY; token in GWCTL_TOKEN). Default: the embedded state.")
+    var gateway: String?
+    @Option(help: "The embedded state file.") var state: String?
+
+    func validate() throws {
+        guard UsageReport.Grouping(rawValue: groupBy) != nil else {
+            throw ValidationError("--group-by must be one of team, key, model, provider, credential")
+        }
+        guard UsageReport.parseSince(since) != nil else {
+            throw ValidationError("--since must look like 7d, 24h, 30m or 2026-11-01T00:00:00Z")
+        }
+        guard ["table", "json", "csv"].contains(format) else {
+            throw ValidationError("--format must be table, json or csv")
+        }
+    }
+
+    func run() async throws {
+        let target = try GatewayTarget.resolve(
+            gateway: gateway, statePath: state, environment: ProcessInfo.processInfo.environment)
+        let from = UsageReport.parseSince(since)!
+        let records: [UsageRecord]
+        do {
+            records = try await target.reader()?.usage(since: from, team: team) ?? []
+        } catch {
+            Terminal.write("error: \(error)\n", to: .standardError)
+            throw ExitCode(1)
+        }
+        let report = UsageReport(records: records, grouping: UsageReport.Grouping(rawValue: groupBy)!, since: from)
+        switch format {
+        case "json":
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report.rows), as: UTF8.self))
+        case "csv":
+            print(report.csv(), terminator: "")
+        default:
+            print(report.table(), terminator: "")
+        }
+    }
+}
