@@ -30,8 +30,7 @@ struct ApplyCommand: AsyncParsableCommand {
         if options.paths.count == 1, let data = FileManager.default.contents(atPath: options.paths[0]),
             let saved = SavedPlan.decode(data)
         {
-            target = try GatewayTarget.resolve(
-                gateway: options.gateway, statePath: options.state, environment: ProcessInfo.processInfo.environment)
+            target = try options.targetOptions.target()
             guard saved.plan.target == target.description else {
                 Terminal.write(
                     "error: the saved plan was made for \(saved.plan.target), not \(target.description). Nothing was applied.\n",

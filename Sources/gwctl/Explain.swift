@@ -20,9 +20,7 @@ struct Explain: AsyncParsableCommand {
     @Flag(help: "Pretend the request carries its own provider key (per-request BYOK).") var withCredential = false
     @Option(help: "The endpoint: chat or embeddings.") var endpoint = "chat"
     @Option(help: "Output format: text or json.") var format = "text"
-    @Option(help: "A gatewayd admin URL (or GWCTL_GATEWAY; token in GWCTL_TOKEN). Default: the embedded state.")
-    var gateway: String?
-    @Option(help: "The embedded state file.") var state: String?
+    @OptionGroup var targetOptions: TargetOptions
 
     func validate() throws {
         guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json") }
@@ -33,8 +31,7 @@ struct Explain: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let target = try GatewayTarget.resolve(
-            gateway: gateway, statePath: state, environment: ProcessInfo.processInfo.environment)
+        let target = try targetOptions.target()
         guard let admin = try target.reader() else {
             Terminal.write(
                 "error: \(target.description) does not exist yet; apply manifests first\n", to: .standardError)

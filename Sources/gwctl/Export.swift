@@ -18,13 +18,10 @@ struct ExportCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "The directory to write (created if needed; existing files are overwritten).") var directory: String
-    @Option(help: "A gatewayd admin URL (or GWCTL_GATEWAY; token in GWCTL_TOKEN). Default: the embedded state.")
-    var gateway: String?
-    @Option(help: "The embedded state file.") var state: String?
+    @OptionGroup var targetOptions: TargetOptions
 
     func run() async throws {
-        let target = try GatewayTarget.resolve(
-            gateway: gateway, statePath: state, environment: ProcessInfo.processInfo.environment)
+        let target = try targetOptions.target()
         let live = try await target.reader()?.state() ?? GatewayState()
         let desired = Export.desiredState(live)
         let root = URL(fileURLWithPath: directory)

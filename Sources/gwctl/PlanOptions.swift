@@ -8,9 +8,7 @@ import ManifestKit
 /// What plan and apply share: manifests, the target, and the plan's safety limits.
 struct PlanOptions: ParsableArguments {
     @Argument(help: "Manifest files or directories.") var paths: [String]
-    @Option(help: "A gatewayd admin URL (or GWCTL_GATEWAY; token in GWCTL_TOKEN). Default: the embedded state.")
-    var gateway: String?
-    @Option(help: "The embedded state file.") var state: String?
+    @OptionGroup var targetOptions: TargetOptions
     @Option(help: "Fail the plan when it would delete more than this many resources.") var maxDeletes: Int?
     @Option(name: .customLong("team"), help: "Limit the plan to this team (repeatable).") var teams: [String] = []
 
@@ -20,8 +18,7 @@ struct PlanOptions: ParsableArguments {
     }
 
     func session() throws -> PlanSession {
-        let target = try GatewayTarget.resolve(
-            gateway: gateway, statePath: state, environment: ProcessInfo.processInfo.environment)
+        let target = try targetOptions.target()
         return PlanSession(
             paths: paths, target: target,
             options: Planner.Options(maxDeletes: maxDeletes, teams: teams.isEmpty ? nil : Set(teams)))

@@ -15,9 +15,7 @@ struct UsageCommand: AsyncParsableCommand {
     @Option(help: "Records since: 7d, 24h, 30m, or an RFC 3339 instant.") var since = "7d"
     @Option(name: .customLong("team"), help: "Only this team's records.") var team: String?
     @Option(help: "Output format: table, json or csv.") var format = "table"
-    @Option(help: "A gatewayd admin URL (or GWCTL_GATEWAY; token in GWCTL_TOKEN). Default: the embedded state.")
-    var gateway: String?
-    @Option(help: "The embedded state file.") var state: String?
+    @OptionGroup var targetOptions: TargetOptions
 
     func validate() throws {
         guard UsageReport.Grouping(rawValue: groupBy) != nil else {
@@ -32,8 +30,7 @@ struct UsageCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let target = try GatewayTarget.resolve(
-            gateway: gateway, statePath: state, environment: ProcessInfo.processInfo.environment)
+        let target = try targetOptions.target()
         let from = UsageReport.parseSince(since)!
         let records: [UsageRecord]
         do {
