@@ -263,6 +263,23 @@ struct AdmissionTests {
         #expect(admission.steps.contains { $0.detail.contains("fallback model 'openai/gpt-9' skipped") })
     }
 
+    @Test func aFallbackModelCannotRouteAroundADenyRule() async throws {
+        let state = World.state(
+            teams: [World.team("a")], keys: [APIKeyRecord(team: "a", name: "k")],
+            rules: [
+                RuleRecord(
+                    metadata: ResourceMetadata(name: "fallback"), priority: 1,
+                    match: RuleMatch(models: ["openai/gpt-5.4-mini"]),
+                    action: .route(providers: ["openai"], fallbackModels: ["openai/gpt-4o", "mock/free"])),
+                RuleRecord(
+                    metadata: ResourceMetadata(name: "no-4o"), priority: 2, match: RuleMatch(models: ["openai/gpt-4o"]),
+                    action: .deny(message: "retired")),
+            ])
+        let admission = try await admit(World.pipeline(state), "a/k", "openai/gpt-5.4-mini")
+        #expect(admission.route.map(\.model) == ["openai/gpt-5.4-mini", "mock/free"])
+        #expect(admission.steps.contains { $0.rule == "no-4o" && $0.detail.contains("skipped") })
+    }
+
     @Test func rateLimitsRefuseWithRetryAfterAndExplanationsDoNotConsume() async throws {
         let clock = ManualClock()
         let limiter = RateLimiter(clock: { clock.now })

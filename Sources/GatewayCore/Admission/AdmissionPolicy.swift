@@ -160,6 +160,18 @@ public struct AdmissionPolicy: Sendable {
                     + primary.map(\.provider.metadata.name).joined(separator: ", "))
             var all = primary
             for fallback in rule?.fallbackModels ?? [] {
+                // A fallback must not route around a deny rule that would refuse it if asked directly.
+                if let deny = snapshot.rules.first(where: { candidate in
+                    if case .deny = candidate.action {
+                        return matches(candidate.match, model: fallback, team: team, key: key)
+                    }
+                    return false
+                }) {
+                    admission.note(
+                        .rules, "fallback model '\(fallback)' skipped: denied by rule '\(deny.metadata.name)'",
+                        rule: deny.metadata.name)
+                    continue
+                }
                 switch offers(for: fallback, request: request, team: team, key: key, routeProviders: nil) {
                 case .failure(let refusal):
                     admission.note(.allowlist, "fallback model '\(fallback)' skipped: \(refusal.message)")
