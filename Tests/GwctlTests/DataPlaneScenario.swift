@@ -169,6 +169,21 @@ struct DataPlaneScenario {
     func call(
         _ path: String, key: String?, body: String? = nil, headers: [String: String] = [:]
     ) async throws -> (status: Int, json: [String: Any], headers: [String: String]) {
+        let (response, bytes) = try await send(path, key: key, body: body, headers: headers)
+        let json = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:]
+        var fields: [String: String] = [:]
+        for header in response.headers { fields[header.name.lowercased()] = header.value }
+        return (Int(response.status.code), json, fields)
+    }
+
+    /// A data-plane POST whose body is read as text (for streams).
+    func raw(_ path: String, key: String, body: String) async throws -> String {
+        String(buffer: try await send(path, key: key, body: body, headers: [:]).body)
+    }
+
+    private func send(
+        _ path: String, key: String?, body: String?, headers: [String: String]
+    ) async throws -> (response: HTTPClientResponse, body: ByteBuffer) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = body == nil ? .GET : .POST
         if let key { request.headers.add(name: "authorization", value: "Bearer \(keys[key] ?? key)") }
@@ -178,23 +193,7 @@ struct DataPlaneScenario {
             request.body = .bytes(ByteBuffer(string: body))
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let bytes = try await response.body.collect(upTo: 1 << 22)
-        let json = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:]
-        var fields: [String: String] = [:]
-        for header in response.headers { fields[header.name.lowercased()] = header.value }
-        return (Int(response.status.code), json, fields)
-    }
-
-    /// A data-plane POST whose body is read as text (for streams).
-    func raw(_ path: String, key: String, body: String) async throws -> String {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.method = .POST
-        request.headers.add(name: "authorization", value: "Bearer \(keys[key] ?? key)")
-        request.headers.add(name: "content-type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let bytes = try await response.body.collect(upTo: 1 << 22)
-        return String(buffer: bytes)
+        return (response, try await response.body.collect(upTo: 1 << 22))
     }
 
     /// `gwctl explain` against the state file.

@@ -22,9 +22,11 @@ extension DataPlane {
                 format: format
             ).response()
         }
+        // Authenticated once: each model is then asked about by the key's name, without hashing it again.
+        let caller = AdmissionRequest.Caller.named(identity.keyName ?? "")
         var entries: [JSON] = []
         for id in snapshot.modelIDs {
-            let admission = policy.evaluate(AdmissionRequest(caller: .secret(secret), model: id))
+            let admission = policy.evaluate(AdmissionRequest(caller: caller, model: id))
             guard admission.isAdmitted, let first = admission.route.first else { continue }
             var reason: String = admission.route.map { candidate -> String in
                 let credential: String =
