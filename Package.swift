@@ -81,6 +81,8 @@ let package = Package(
             ]
         ),
         // A provider stand-in speaking the OpenAI and Anthropic formats, for tests and benchmarks.
+        // The audit and the plan-time lint: findings over a configuration, and what each key can reach.
+        .target(name: "PolicyAudit", dependencies: ["GatewayModel", "GatewayCore"]),
         .target(
             name: "MockUpstream",
             dependencies: [
@@ -115,12 +117,14 @@ let package = Package(
         // gwctl's logic: targets, plan sessions, minted keys; the executable only parses arguments.
         .target(
             name: "GwctlCore",
-            dependencies: ["ManifestKit", "GatewayPlan", "GatewayStore", "GatewayCore", "AdminAPI", "GatewayModel"]
+            dependencies: [
+                "ManifestKit", "GatewayPlan", "GatewayStore", "GatewayCore", "AdminAPI", "GatewayModel", "PolicyAudit",
+            ]
         ),
         .executableTarget(
             name: "gwctl",
             dependencies: [
-                "ManifestKit", "GwctlCore", "GatewayPlan", "GatewayModel",
+                "ManifestKit", "GwctlCore", "GatewayPlan", "GatewayModel", "PolicyAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -128,6 +132,7 @@ let package = Package(
             name: "gwbench",
             dependencies: [
                 "ManifestKit", "GatewayModel", "GatewayStore", "GatewayServer", "AdminAPI", "GatewayPlan", "GwctlCore",
+                "PolicyAudit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -145,6 +150,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit", "GatewayModel", "TestSupport"]),
+        .testTarget(
+            name: "PolicyAuditTests",
+            dependencies: ["PolicyAudit", "GwctlCore", "GatewayPlan", "ManifestKit", "GatewayModel", "TestSupport"]
+        ),
         .testTarget(
             name: "GwctlTests",
             dependencies: [

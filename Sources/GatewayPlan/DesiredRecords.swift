@@ -50,7 +50,7 @@ public struct DesiredRecords: Sendable {
     }
 
     /// The desired records in the live state's shape, so both sides index the same way.
-    var asState: GatewayState {
+    public var asState: GatewayState {
         GatewayState(
             providers: providers, policy: policy, teams: teams, credentials: credentials, apiKeys: apiKeys, rules: rules
         )

@@ -18,16 +18,20 @@ public struct GatewayConfiguration: Sendable {
     public var upstreamTimeoutSeconds: Double
     /// How often the data plane looks for changes made by other writers of the state.
     public var reloadInterval: Duration
+    /// How often the keys' last-use times are written to the state.
+    public var keyUseFlushInterval: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 << 20,
-        upstreamTimeoutSeconds: Double = 120, reloadInterval: Duration = .milliseconds(500)
+        upstreamTimeoutSeconds: Double = 120, reloadInterval: Duration = .milliseconds(500),
+        keyUseFlushInterval: Duration = .seconds(1)
     ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.upstreamTimeoutSeconds = upstreamTimeoutSeconds
         self.reloadInterval = reloadInterval
+        self.keyUseFlushInterval = keyUseFlushInterval
     }
 }
 
@@ -35,11 +39,13 @@ public struct GatewayConfiguration: Sendable {
 public struct GatewayRuntime: Sendable {
     let cache: SnapshotCache
     let limiter: RateLimiter
+    let activity: KeyActivity
     let configuration: GatewayConfiguration
 
     public init(store: any GatewayStore, configuration: GatewayConfiguration) {
         cache = SnapshotCache(store: store)
         limiter = RateLimiter()
+        activity = KeyActivity()
         self.configuration = configuration
     }
 }
@@ -62,7 +68,7 @@ public enum GatewayApplication {
         try AdminAPIHandler(store: store, cache: runtime.cache, limiter: runtime.limiter, logger: logger)
             .registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.withoutEscapingSlashes]))
         let plane = DataPlane(
-            store: store, cache: runtime.cache, limiter: runtime.limiter,
+            store: store, cache: runtime.cache, limiter: runtime.limiter, activity: runtime.activity,
             dispatch: UpstreamDispatch(
                 http: HTTPProviderAdapter(client: httpClient), vault: store,
                 timeoutSeconds: configuration.upstreamTimeoutSeconds),
@@ -86,7 +92,10 @@ public enum GatewayApplication {
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "gatewayd"),
             services: [
-                SnapshotRefresher(cache: runtime.cache, interval: configuration.reloadInterval, logger: logger)
+                SnapshotRefresher(cache: runtime.cache, interval: configuration.reloadInterval, logger: logger),
+                KeyActivityRecorder(
+                    activity: runtime.activity, store: store, interval: configuration.keyUseFlushInterval,
+                    logger: logger),
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

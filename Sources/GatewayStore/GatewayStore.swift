@@ -31,6 +31,21 @@ public protocol GatewayStore: SpendLedger, SecretVault {
     func usage(since: Timestamp, team: String?) async throws -> [UsageRecord]
     /// The hash and identity of every API key: the data plane's authentication index.
     func apiKeyHashes() async throws -> [APIKeyHash]
+    /// Moves keys' `lastUsedAt` forward (never back). Not configuration: no revision, no audit entry.
+    func recordKeyUse(_ uses: [KeyUse]) async throws
+}
+
+/// A key authenticated a request at `at`.
+public struct KeyUse: Sendable, Hashable {
+    public var team: String
+    public var name: String
+    public var at: Timestamp
+
+    public init(team: String, name: String, at: Timestamp) {
+        self.team = team
+        self.name = name
+        self.at = at
+    }
 }
 
 /// Store failures that are not changeset problems.

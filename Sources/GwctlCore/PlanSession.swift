@@ -28,7 +28,8 @@ public struct PlanSession: Sendable {
     }
 
     public func run() async throws -> Outcome {
-        let manifests = ManifestLoader().load(paths: paths)
+        var manifests = ManifestLoader().load(paths: paths)
+        ManifestLint.lint(&manifests)
         guard manifests.isValid else { return .invalid(manifests.diagnostics) }
         let (secrets, secretDiagnostics) = resolver.resolve(manifests)
         guard secretDiagnostics.isEmpty else { return .invalid(manifests.diagnostics + secretDiagnostics) }

@@ -94,34 +94,16 @@ public struct UsageReport: Sendable {
 
     /// Aligned columns, numbers right-aligned, with a total line.
     public func table() -> String {
-        var lines = [header] + rows.map(fields)
         let total = Row(
             group: "total", requests: rows.map(\.requests).reduce(0, +),
             inputTokens: rows.map(\.inputTokens).reduce(0, +),
             outputTokens: rows.map(\.outputTokens).reduce(0, +),
             creditsMicroUSD: rows.map(\.creditsMicroUSD).reduce(0, +),
             byokMicroUSD: rows.map(\.byokMicroUSD).reduce(0, +))
-        lines.append(fields(total))
-        let widths = header.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
-        var out = "Usage since \(since), by \(grouping.rawValue)\n"
-        for line in lines {
-            let cells = line.enumerated().map { column, cell in
-                column == 0
-                    ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[column] - cell.count) + cell
-            }
-            out += cells.joined(separator: "  ") + "\n"
-        }
-        return out
+        return "Usage since \(since), by \(grouping.rawValue)\n"
+            + Tabular.aligned([header] + rows.map(fields) + [fields(total)], rightAligned: Set(1..<header.count))
     }
 
     /// RFC 4180 CSV with a header line.
-    public func csv() -> String {
-        func quoted(_ field: String) -> String {
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-        }
-        return ([header] + rows.map(fields)).map { $0.map(quoted).joined(separator: ",") }.joined(separator: "\r\n")
-            + "\r\n"
-    }
+    public func csv() -> String { Tabular.csv([header] + rows.map(fields)) }
 }

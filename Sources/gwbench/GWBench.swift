@@ -6,6 +6,8 @@ struct GWBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gwbench",
         abstract: "Benchmarks for gwctl. Build with -c release before measuring.",
-        subcommands: [ValidateBenchmark.self, GenerateManifest.self, AdminBenchmark.self, PlanBenchmark.self]
+        subcommands: [
+            ValidateBenchmark.self, GenerateManifest.self, AdminBenchmark.self, PlanBenchmark.self, AuditBenchmark.self,
+        ]
     )
 }

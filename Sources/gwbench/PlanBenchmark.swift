@@ -22,25 +22,11 @@ struct PlanBenchmark: AsyncParsableCommand {
     @Option(help: "Percentage of keys changed behind gwctl's back.") var driftPercent = 1.0
 
     func run() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gwbench-plan-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let manifest = directory.appendingPathComponent("manifests.yaml").path
-        try SyntheticManifest.yaml(teams: teams, keysPerTeam: keysPerTeam).write(
-            toFile: manifest, atomically: true, encoding: .utf8)
-        var environment = ["SYSTEM_OPENAI_KEY": "sys-openai", "SYSTEM_ANTHROPIC_KEY": "sys-anthropic"]
-        for team in 0..<teams { environment["TEAM_\(team)_ANTHROPIC_KEY"] = "byok-\(team)" }
-        let resolver = SecretResolver(environment: environment)
-
-        let statePath = directory.appendingPathComponent("state.db").path
-        let store = try StateFiles(statePath: statePath).openStore(environment: [:], create: true)
-        let embedded = GatewayTarget.embedded(statePath: statePath)
+        let gateway = try SyntheticGateway(name: "plan", teams: teams, keysPerTeam: keysPerTeam)
+        defer { gateway.remove() }
+        let (manifest, resolver, store) = (gateway.manifest, gateway.resolver, gateway.store)
         var start = ContinuousClock.now
-        let initial = try await PlanSession(paths: [manifest], target: embedded, options: .init(), resolver: resolver)
-            .run()
-        guard case .planned(let firstPlan, let desired, _, _) = initial else {
-            throw ValidationError("invalid manifests")
-        }
+        let (firstPlan, desired) = try await gateway.plan()
         report("plan against an empty gateway (\(firstPlan.actions.count) creates)", ContinuousClock.now - start)
         start = ContinuousClock.now
         _ = try await store.apply(try firstPlan.changeset(secrets: desired.secrets), actor: "bench")
@@ -59,16 +45,18 @@ struct PlanBenchmark: AsyncParsableCommand {
         _ = try await store.apply(Changeset(operations: drifted, managedBy: ManagedBy.gwctl), actor: "someone")
 
         start = ContinuousClock.now
-        let session = PlanSession(paths: [manifest], target: embedded, options: .init(), resolver: resolver)
-        guard case .planned(let plan, let desired2, _, _) = try await session.run() else { throw ValidationError("?") }
+        let (plan, desired2) = try await gateway.plan()
         report(
             "embedded plan with \(drifted.count) drifted keys (\(plan.actions.count) updates)",
             ContinuousClock.now - start)
 
         // The same pipeline, phase by phase.
         var phase = ContinuousClock.now
-        let loaded = ManifestLoader().load(paths: [manifest])
+        var loaded = ManifestLoader().load(paths: [manifest])
         report("  phase: load and validate manifests", ContinuousClock.now - phase)
+        phase = ContinuousClock.now
+        ManifestLint.lint(&loaded)
+        report("  phase: lint", ContinuousClock.now - phase)
         phase = ContinuousClock.now
         let (resolved, _) = resolver.resolve(loaded)
         report("  phase: resolve \(resolved.count) secrets", ContinuousClock.now - phase)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GwctlCore
 import ManifestKit
 
 /// `gwctl validate PATH...`: every manifest error at once, compiler-style; exit 1 on any error.
@@ -24,7 +25,8 @@ struct Validate: ParsableCommand {
     }
 
     func run() throws {
-        let manifests = ManifestLoader().load(paths: paths)
+        var manifests = ManifestLoader().load(paths: paths)
+        ManifestLint.lint(&manifests)
         switch format {
         case .text:
             let colored = Terminal.supportsColor(fileDescriptor: STDERR_FILENO)

@@ -44,7 +44,7 @@ struct PlanHarness {
     }
 
     static func acme() throws -> DesiredRecords {
-        try desired(ManifestLoader(options: .init(now: nil)).load(paths: [PackageRoot.path("examples/acme")]))
+        try desired(ManifestLoader().load(paths: [PackageRoot.path("examples/acme")]))
     }
 
     func plan(_ desired: DesiredRecords, options: Planner.Options = .init()) async throws -> Plan {

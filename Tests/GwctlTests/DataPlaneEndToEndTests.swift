@@ -228,4 +228,38 @@ struct DataPlaneEndToEndTests {
             #expect(usage.first?.outputTokens ?? 0 > 0)
         }
     }
+
+    @Test func auditShowsWhenAKeyWasLastUsedAndFailOnSetsTheExitCode() async throws {
+        try await DataPlaneScenario.run { scenario in
+            func lastUsed(_ key: String, in json: [String: Any]) -> String? {
+                let keys = json["keys"] as? [[String: Any]] ?? []
+                return keys.first { "\($0["team"] ?? "")/\($0["name"] ?? "")" == key }?["lastUsedAt"] as? String
+            }
+            let before = try scenario.audit()
+            #expect(before.status == 0)
+            #expect(lastUsed("beta/app", in: before.json) == nil)
+
+            let response = try await scenario.call(
+                "/v1/chat/completions", key: "beta/app", body: DataPlaneScenario.chat("anthropic/claude-x"))
+            #expect(response.status == 200)
+            // gatewayd writes last-use times in batches, every second.
+            var seen: String?
+            for _ in 0..<50 where seen == nil {
+                try await Task.sleep(for: .milliseconds(100))
+                seen = lastUsed("beta/app", in: try scenario.audit().json)
+            }
+            let after = try scenario.audit()
+            #expect(seen != nil && seen == lastUsed("beta/app", in: after.json))
+            #expect(lastUsed("alpha/app", in: after.json) == nil)
+
+            // The scenario has warnings (keys without expiry are notices, alpha's BYOK-less claude…):
+            // --fail-on decides whether they fail the run.
+            let summary = after.json["summary"] as? [String: Any]
+            let errors = summary?["errors"] as? Int ?? -1
+            let warnings = summary?["warnings"] as? Int ?? -1
+            #expect(try scenario.audit(["--fail-on", "error"]).status == (errors > 0 ? 2 : 0))
+            #expect(try scenario.audit(["--fail-on", "warning"]).status == (errors + warnings > 0 ? 2 : 0))
+            #expect(try scenario.audit(["--fail-on", "notice"]).status == 64)
+        }
+    }
 }

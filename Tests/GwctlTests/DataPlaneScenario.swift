@@ -151,7 +151,7 @@ struct DataPlaneScenario {
                     MintedKeyFile.self, from: Data(contentsOf: directory.appendingPathComponent("keys.json")))
                 let keys = Dictionary(uniqueKeysWithValues: minted.keys.map { ("\($0.team)/\($0.name)", $0.secret) })
                 let portFile = directory.appendingPathComponent("port").path
-                var server = try BuiltProduct("gatewayd").start(
+                let server = try BuiltProduct("gatewayd").start(
                     [
                         "serve", "--state", "state.db", "--init", "--port", "0", "--port-file", portFile,
                         "--upstream-timeout", "2",
@@ -199,6 +199,14 @@ struct DataPlaneScenario {
     /// `gwctl explain` against the state file.
     func explain(key: String, model: String) throws -> BuiltProduct.Result {
         try gwctl.run(["explain", "--state", "state.db", "--key", key, "--model", model], directory: directory)
+    }
+
+    /// `gwctl audit --format json` against the state file, decoded.
+    func audit(_ arguments: [String] = []) throws -> (status: Int32, json: [String: Any]) {
+        let result = try gwctl.run(
+            ["audit", "--state", "state.db", "--format", "json"] + arguments, directory: directory)
+        let json = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any] ?? [:]
+        return (result.status, json)
     }
 
     static func chat(_ model: String, _ prompt: String = "hello") -> String {

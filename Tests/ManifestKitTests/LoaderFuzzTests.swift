@@ -17,7 +17,7 @@ struct LoaderFuzzTests {
             PackageRoot.files(in: "examples/acme", suffix: ".yaml")
             + PackageRoot.files(in: "examples/acme/teams", suffix: ".yaml")
             + PackageRoot.files(in: "examples/invalid", suffix: ".yaml")
-            + PackageRoot.files(in: "examples/warnings", suffix: ".yaml")
+            + PackageRoot.files(in: "examples/lint", suffix: ".yaml")
         return try files.map { Array(try PackageRoot.read($0).utf8) }
     }
 
@@ -25,7 +25,7 @@ struct LoaderFuzzTests {
         var random = SeededRandom(seed: Self.seed)
         let corpus = try Self.corpus()
         #expect(corpus.count > 20)
-        let loader = ManifestLoader(options: .init(now: nil))
+        let loader = ManifestLoader()
         var slowest = Duration.zero
         var invalid = 0
         for iteration in 0..<Self.iterations {
@@ -48,7 +48,7 @@ struct LoaderFuzzTests {
     }
 
     @Test func hostileShapesAreBounded() {
-        let loader = ManifestLoader(options: .init(now: nil))
+        let loader = ManifestLoader()
         let inputs: [[UInt8]] = [
             Array((String(repeating: "- ", count: 5_000) + "x").utf8),
             Array((String(repeating: "{a: ", count: 3_000) + String(repeating: "}", count: 3_000)).utf8),

@@ -16,11 +16,32 @@ public struct AdmissionPolicy: Sendable {
     public func evaluate(_ request: AdmissionRequest) -> Admission {
         var admission = identify(request)
         guard admission.isAdmitted, let key = admission.key, let team = admission.team else { return admission }
-        guard case .proceed(let route) = applyRules(team: team, key: key, &admission) else { return admission }
-        let offers = allowedOffers(request, team: team, key: key, route: route, &admission)
-        guard !offers.isEmpty else { return admission }
-        chooseCredentials(offers, request: request, team: team, &admission)
+        decide(request, team: team, key: key, &admission)
         return admission
+    }
+
+    /// Steps 3–5 only, for a key and team already known: what the policy lets this key reach,
+    /// whether or not the key is expired or its team suspended (for audits).
+    public func evaluate(
+        key: APIKeyRecord, team: TeamRecord, model: String, endpoint: AdmissionRequest.Endpoint
+    )
+        -> Admission
+    {
+        var admission = Admission(requestedModel: model)
+        admission.key = key
+        admission.team = team
+        let request = AdmissionRequest(
+            caller: .named(key.team + "/" + key.name), model: model, endpoint: endpoint, now: Timestamp(seconds: 0))
+        decide(request, team: team, key: key, &admission)
+        return admission
+    }
+
+    private func decide(_ request: AdmissionRequest, team: TeamRecord, key: APIKeyRecord, _ admission: inout Admission)
+    {
+        guard case .proceed(let route) = applyRules(team: team, key: key, &admission) else { return }
+        let offers = allowedOffers(request, team: team, key: key, route: route, &admission)
+        guard !offers.isEmpty else { return }
+        chooseCredentials(offers, request: request, team: team, &admission)
     }
 
     /// Steps 1 and 2 only: who calls, and whether their team may call at all.

@@ -16,6 +16,7 @@ extension DataPlane {
         let snapshot = try await cache.current()
         let policy = AdmissionPolicy(snapshot: snapshot)
         let identity = policy.identify(AdmissionRequest(caller: .secret(secret), model: ""))
+        activity.note(identity)
         if let refusal = identity.refusal {
             return DataPlaneError(
                 refusal: refusal, requestID: requestID, team: identity.team?.metadata.name, key: identity.keyName,
@@ -87,6 +88,7 @@ extension DataPlane {
         let snapshot = try await cache.current()
         let identity = AdmissionPolicy(snapshot: snapshot).identify(
             AdmissionRequest(caller: .secret(secret), model: ""))
+        activity.note(identity)
         guard let team = identity.team, let key = identity.key,
             identity.isAdmitted || identity.refusal?.code == .teamSuspended
         else {

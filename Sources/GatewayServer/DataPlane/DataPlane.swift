@@ -14,6 +14,7 @@ struct DataPlane: Sendable {
     let store: any GatewayStore
     let cache: SnapshotCache
     let limiter: RateLimiter
+    let activity: KeyActivity
     let dispatch: UpstreamDispatch
     let logger: Logger
 
@@ -65,6 +66,7 @@ struct DataPlane: Sendable {
             AdmissionRequest(
                 caller: .secret(secret), model: model, endpoint: endpoint,
                 carriesCredential: requestCredential != nil))
+        activity.note(admission)
         if let refusal = admission.refusal { return refuse(refusal, admission) }
 
         let result = await dispatch.serve(

@@ -25,6 +25,21 @@ extension SQLiteGatewayStore {
         }
     }
 
+    public func recordKeyUse(_ uses: [KeyUse]) async throws {
+        guard !uses.isEmpty else { return }
+        try await pool.write { db in
+            // Timestamps are whole-second RFC 3339 UTC text, so text order is time order.
+            let statement = try db.cachedStatement(
+                sql: """
+                    UPDATE api_keys SET last_used_at = ?1
+                    WHERE team = ?2 AND name = ?3 AND (last_used_at IS NULL OR last_used_at < ?1)
+                    """)
+            for use in uses {
+                try statement.execute(arguments: [use.at.description, use.team, use.name])
+            }
+        }
+    }
+
     public func usage(since: Timestamp, team: String?) async throws -> [UsageRecord] {
         try await pool.read { db in
             var sql = "SELECT * FROM usage_records WHERE at >= ?"

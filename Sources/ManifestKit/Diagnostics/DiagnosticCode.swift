@@ -1,39 +1,49 @@
-/// Stable identifiers of diagnostics. Renaming a case is a breaking change for users' CI filters.
-public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
+/// Stable identifiers of diagnostics. Renaming one is a breaking change for users' CI filters.
+///
+/// A string, not a closed enum, so that the plan-time lint can report the audit's finding codes
+/// (`zdr-unsatisfiable`, `rewrite-loop`, …) under their own names.
+public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+
     // Reading files and YAML.
-    case fileUnreadable = "file-unreadable"
-    case noManifests = "no-manifests"
-    case yamlSyntax = "yaml-syntax"
-    case duplicateKey = "duplicate-key"
-    case undefinedAlias = "undefined-alias"
-    case aliasLimit = "alias-limit"
-    case depthLimit = "depth-limit"
-    case unsupportedTag = "unsupported-tag"
+    public static let fileUnreadable = DiagnosticCode(rawValue: "file-unreadable")
+    public static let noManifests = DiagnosticCode(rawValue: "no-manifests")
+    public static let yamlSyntax = DiagnosticCode(rawValue: "yaml-syntax")
+    public static let duplicateKey = DiagnosticCode(rawValue: "duplicate-key")
+    public static let undefinedAlias = DiagnosticCode(rawValue: "undefined-alias")
+    public static let aliasLimit = DiagnosticCode(rawValue: "alias-limit")
+    public static let depthLimit = DiagnosticCode(rawValue: "depth-limit")
+    public static let unsupportedTag = DiagnosticCode(rawValue: "unsupported-tag")
     // Shape of a document.
-    case notAMapping = "not-a-mapping"
-    case unsupportedAPIVersion = "unsupported-api-version"
-    case unknownKind = "unknown-kind"
-    case unknownField = "unknown-field"
-    case missingField = "missing-field"
-    case wrongType = "wrong-type"
-    case invalidValue = "invalid-value"
-    case invalidName = "invalid-name"
-    case invalidTimestamp = "invalid-timestamp"
-    case outOfRange = "out-of-range"
-    case exclusiveFields = "exclusive-fields"
-    case duplicateItem = "duplicate-item"
+    public static let notAMapping = DiagnosticCode(rawValue: "not-a-mapping")
+    public static let unsupportedAPIVersion = DiagnosticCode(rawValue: "unsupported-api-version")
+    public static let unknownKind = DiagnosticCode(rawValue: "unknown-kind")
+    public static let unknownField = DiagnosticCode(rawValue: "unknown-field")
+    public static let missingField = DiagnosticCode(rawValue: "missing-field")
+    public static let wrongType = DiagnosticCode(rawValue: "wrong-type")
+    public static let invalidValue = DiagnosticCode(rawValue: "invalid-value")
+    public static let invalidName = DiagnosticCode(rawValue: "invalid-name")
+    public static let invalidTimestamp = DiagnosticCode(rawValue: "invalid-timestamp")
+    public static let outOfRange = DiagnosticCode(rawValue: "out-of-range")
+    public static let exclusiveFields = DiagnosticCode(rawValue: "exclusive-fields")
+    public static let duplicateItem = DiagnosticCode(rawValue: "duplicate-item")
     // Across resources.
-    case duplicateName = "duplicate-name"
-    case multiplePolicies = "multiple-policies"
-    case unknownReference = "unknown-reference"
-    // Legal but suspicious (warnings).
-    case keyExpired = "key-expired"
-    case globMatchesNothing = "glob-matches-nothing"
-    case modelNotServed = "model-not-served"
-    case byokOnFreeTier = "byok-free-tier"
-    case zdrUnsatisfiable = "zdr-unsatisfiable"
-    case denyAll = "deny-all"
-    case providerWithoutModels = "provider-without-models"
+    public static let duplicateName = DiagnosticCode(rawValue: "duplicate-name")
+    public static let multiplePolicies = DiagnosticCode(rawValue: "multiple-policies")
+    public static let unknownReference = DiagnosticCode(rawValue: "unknown-reference")
     // Secret resolution at plan time.
-    case secretUnresolved = "secret-unresolved"
+    public static let secretUnresolved = DiagnosticCode(rawValue: "secret-unresolved")
 }

@@ -2,7 +2,7 @@ import GatewayModel
 import YAMLCore
 
 /// Joins the documents of all files into one `DesiredState`: one resource per name, references
-/// that resolve, and the warnings of `ManifestLint`.
+/// that resolve. (Policy findings, which need the whole configuration, come from the lint in GwctlCore.)
 struct ManifestAssembler {
     private(set) var diagnostics: [Diagnostic] = []
     private var kept: [ManifestDocument] = []
@@ -47,8 +47,8 @@ struct ManifestAssembler {
         }
     }
 
-    /// Decodes the kept documents, checks references, and lints.
-    mutating func assemble(now: Timestamp?) -> (DesiredState, [ManifestDocument]) {
+    /// Decodes the kept documents and checks references.
+    mutating func assemble() -> (DesiredState, [ManifestDocument]) {
         var providers: [Provider] = []
         var teams: [Team] = []
         var rules: [Rule] = []
@@ -67,8 +67,6 @@ struct ManifestAssembler {
             references.check(document)
         }
         diagnostics += references.diagnostics
-        var lint = ManifestLint(state: state, documents: kept, now: now)
-        diagnostics += lint.run()
         return (state, kept)
     }
 }

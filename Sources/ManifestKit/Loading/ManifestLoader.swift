@@ -10,14 +10,11 @@ public struct ManifestLoader: Sendable {
     /// Tuning and context for a load.
     public struct Options: Sendable {
         public var limits: YAMLLimits
-        /// The instant expiry warnings compare against; nil skips them (for reproducible output).
-        public var now: Timestamp?
         /// Files larger than this are refused rather than read.
         public var maxFileBytes: Int
 
-        public init(limits: YAMLLimits = .default, now: Timestamp? = .now, maxFileBytes: Int = 256 << 20) {
+        public init(limits: YAMLLimits = .default, maxFileBytes: Int = 256 << 20) {
             self.limits = limits
-            self.now = now
             self.maxFileBytes = maxFileBytes
         }
     }
@@ -71,7 +68,7 @@ public struct ManifestLoader: Sendable {
             documents += reader.documents
         }
         var assembler = ManifestAssembler(documents: documents)
-        let (state, kept) = assembler.assemble(now: options.now)
+        let (state, kept) = assembler.assemble()
         diagnostics += assembler.diagnostics
         return ManifestSet(
             state: state, diagnostics: diagnostics.sortedByLocation(), documents: kept, files: sources.map(\.path))

@@ -1,0 +1,52 @@
+import GatewayCore
+import GatewayModel
+
+/// What each key can reach, computed by the data plane's own admission policy (steps 3–5) for
+/// every served model, so that the audit and the gateway cannot disagree.
+///
+/// Keys of one team with the same model allowlist reach the same things unless a rule names one
+/// of them, so results are shared between them: the cost grows with teams, not keys.
+struct KeyReach {
+    let index: PolicyIndex
+    private let policy: AdmissionPolicy
+    /// Keys that some rule names in `match.keys`.
+    private let keysNamedByRules: Set<String>
+    private var cache: [String: [ProviderReach]] = [:]
+
+    init(index: PolicyIndex) {
+        self.index = index
+        policy = AdmissionPolicy(snapshot: index.snapshot)
+        keysNamedByRules = Set(index.snapshot.rules.flatMap { $0.match.keys ?? [] })
+    }
+
+    mutating func reach(of key: APIKeyRecord, team: TeamRecord) -> [ProviderReach] {
+        let qualified = key.team + "/" + key.name
+        let cacheKey: String
+        if keysNamedByRules.contains(qualified) {
+            cacheKey = "key\u{0}" + qualified
+        } else {
+            cacheKey = "team\u{0}" + key.team + "\u{0}" + (key.models?.joined(separator: "\u{1}") ?? "\u{2}")
+        }
+        if let known = cache[cacheKey] { return known }
+        var byProvider: [String: ProviderReach] = [:]
+        for model in index.servedModels {
+            let admission = policy.evaluate(key: key, team: team, model: model, endpoint: .chat)
+            for candidate in admission.route {
+                var entry =
+                    byProvider[candidate.provider]
+                    ?? ProviderReach(
+                        provider: candidate.provider, models: [], credentialKind: candidate.credentialKind,
+                        credentialName: candidate.credentialName)
+                if !entry.models.contains(candidate.model) { entry.models.append(candidate.model) }
+                byProvider[candidate.provider] = entry
+            }
+        }
+        let result = byProvider.values.map { entry in
+            var sorted = entry
+            sorted.models.sort()
+            return sorted
+        }.sorted { $0.provider < $1.provider }
+        cache[cacheKey] = result
+        return result
+    }
+}

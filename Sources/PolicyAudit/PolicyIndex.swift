@@ -1,0 +1,52 @@
+import GatewayCore
+import GatewayModel
+
+/// The configuration indexed the way the audit asks about it: by team, by provider, by model.
+struct PolicyIndex: Sendable {
+    let state: GatewayState
+    let snapshot: GatewaySnapshot
+    /// Every model id any provider serves, sorted.
+    let servedModels: [String]
+    let keysByTeam: [String: [APIKeyRecord]]
+    let credentialsByTeam: [String: [CredentialRecord]]
+
+    init(state: GatewayState) {
+        self.state = state
+        snapshot = GatewaySnapshot(state: state, keyHashes: [])
+        servedModels = snapshot.modelIDs
+        var keys: [String: [APIKeyRecord]] = [:]
+        for key in state.apiKeys { keys[key.team, default: []].append(key) }
+        keysByTeam = keys.mapValues { $0.sorted { $0.name < $1.name } }
+        var credentials: [String: [CredentialRecord]] = [:]
+        for credential in state.credentials { credentials[credential.team, default: []].append(credential) }
+        credentialsByTeam = credentials.mapValues { $0.sorted { $0.name < $1.name } }
+    }
+
+    var policy: PolicyRecord { snapshot.policy }
+    var teams: [TeamRecord] { state.teams.sorted { $0.metadata.name < $1.metadata.name } }
+
+    /// The models a team may ask for: served by a provider it allows, matching its model globs.
+    func modelsAllowed(for team: TeamRecord) -> [String] {
+        servedModels.filter { model in
+            guard team.models.map({ globs in globs.contains { ModelGlob($0).matches(model) } }) ?? true else {
+                return false
+            }
+            guard let providers = team.providers else { return true }
+            return snapshot.offers(of: model).contains { providers.contains($0.provider.metadata.name) }
+        }
+    }
+
+    /// The providers a team may use, by name, in name order.
+    func providersAllowed(for team: TeamRecord) -> [ProviderRecord] {
+        let all = snapshot.providers.values.sorted { $0.metadata.name < $1.metadata.name }
+        guard let names = team.providers else { return all }
+        return all.filter { names.contains($0.metadata.name) }
+    }
+
+    /// Served models a set of globs matches (all of them when `globs` is nil).
+    func served(matching globs: [String]?) -> Set<String> {
+        guard let globs else { return Set(servedModels) }
+        let compiled = globs.map(ModelGlob.init)
+        return Set(servedModels.filter { model in compiled.contains { $0.matches(model) } })
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import GatewayModel
+import GwctlCore
+import PolicyAudit
+
+/// `gwctl audit`: every key with its team, lifecycle and reach, and every finding, from the live state.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Report every API key's team, lifecycle and reach, and what is wrong with the configuration.",
+        discussion: """
+            Reads the target's state (any target: embedded or --gateway) and reports one row per key: \
+            team, display prefix, managedBy, created, expires, last used, and the providers and models \
+            it can reach after allowlists, rules and ZDR, with the credential that pays (BYOK or system \
+            credits). Findings carry a stable id, a severity and a one-line fix.
+
+            Exit codes: 0 no finding at or above --fail-on (or no --fail-on), 2 findings at or above \
+            --fail-on, 1 error.
+            """
+    )
+
+    @Option(help: "Output format: table, json, csv or markdown.") var format = "table"
+    @Option(help: "Exit 2 when a finding is at least this severe: warning or error.") var failOn: String?
+    @Option(name: .customLong("team"), help: "Only this team (repeatable).") var teams: [String] = []
+    @Option(help: "Report keys unused for this many days.") var unusedDays: Int?
+    @Option(help: "Report keys expiring within this many days.") var expiringDays = 14
+    @Option(help: "What to print: all, keys or findings (csv prints keys unless findings).") var only = "all"
+    @OptionGroup var targetOptions: TargetOptions
+
+    func validate() throws {
+        guard ["table", "json", "csv", "markdown"].contains(format) else {
+            throw ValidationError("--format must be table, json, csv or markdown")
+        }
+        if let failOn, !["warning", "error"].contains(failOn) {
+            throw ValidationError("--fail-on must be warning or error")
+        }
+        guard AuditReport.Section(rawValue: only) != nil else {
+            throw ValidationError("--only must be all, keys or findings")
+        }
+        if let unusedDays, unusedDays < 1 { throw ValidationError("--unused-days must be at least 1") }
+        guard expiringDays >= 0 else { throw ValidationError("--expiring-days must not be negative") }
+    }
+
+    func run() async throws {
+        let target = try targetOptions.target()
+        let state: GatewayState
+        do {
+            state = try await target.reader()?.state() ?? GatewayState()
+        } catch {
+            Terminal.write("error: \(error)\n", to: .standardError)
+            throw ExitCode(1)
+        }
+        let known = Set(state.teams.map(\.metadata.name))
+        for team in teams where !known.contains(team) {
+            Terminal.write("error: --team \(team): no such team at \(target)\n", to: .standardError)
+            throw ExitCode(1)
+        }
+        let report = Audit.run(
+            state, target: target.description,
+            options: Audit.Options(
+                unusedDays: unusedDays, expiringWithinDays: expiringDays, teams: teams.isEmpty ? nil : Set(teams)))
+        let section = AuditReport.Section(rawValue: only) ?? .all
+        switch format {
+        case "json": print(try report.json(), terminator: "")
+        case "csv": print(report.csv(section), terminator: "")
+        case "markdown": print(report.markdown(), terminator: "")
+        default: print(report.table(section), terminator: "")
+        }
+        if let failOn, let threshold = Finding.Severity(rawValue: failOn), report.hasFindings(atLeast: threshold) {
+            throw ExitCode(2)
+        }
+    }
+}
