@@ -36,15 +36,15 @@ public enum Audit {
         var keys: [KeyAudit] = []
         var findings: [Finding] = []
         var usedCredentials: Set<String> = []
-        for team in index.teams {
+        // Teams outside `--team` are skipped whole: their keys are not reported, and the
+        // credentials their keys use matter only to their own (filtered-out) findings.
+        for team in index.teams where options.teams?.contains(team.metadata.name) ?? true {
             let name = team.metadata.name
-            let included = options.teams?.contains(name) ?? true
             for key in index.keysByTeam[name] ?? [] {
                 let reached = reach.reach(of: key, team: team)
                 for entry in reached where entry.credentialKind == .teamBYOK {
                     if let credential = entry.credentialName { usedCredentials.insert(name + "/" + credential) }
                 }
-                guard included else { continue }
                 findings += keyFindings.findings(for: key, team: team)
                 guard options.keyRows else { continue }
                 let status: KeyAudit.Status =

@@ -7,6 +7,8 @@ struct PolicyIndex: Sendable {
     let snapshot: GatewaySnapshot
     /// Every model id any provider serves, sorted.
     let servedModels: [String]
+    /// Teams in name order.
+    let teams: [TeamRecord]
     let keysByTeam: [String: [APIKeyRecord]]
     let credentialsByTeam: [String: [CredentialRecord]]
 
@@ -14,6 +16,7 @@ struct PolicyIndex: Sendable {
         self.state = state
         snapshot = GatewaySnapshot(state: state, keyHashes: [])
         servedModels = snapshot.modelIDs
+        teams = state.teams.sorted { $0.metadata.name < $1.metadata.name }
         var keys: [String: [APIKeyRecord]] = [:]
         for key in state.apiKeys { keys[key.team, default: []].append(key) }
         keysByTeam = keys.mapValues { $0.sorted { $0.name < $1.name } }
@@ -23,17 +26,19 @@ struct PolicyIndex: Sendable {
     }
 
     var policy: PolicyRecord { snapshot.policy }
-    var teams: [TeamRecord] { state.teams.sorted { $0.metadata.name < $1.metadata.name } }
+    /// The models served by at least one of `providers` (all served models when nil).
+    func models(servedBy providers: [String]?) -> [String] {
+        guard let providers else { return servedModels }
+        return servedModels.filter { model in
+            snapshot.offers(of: model).contains { providers.contains($0.provider.metadata.name) }
+        }
+    }
 
     /// The models a team may ask for: served by a provider it allows, matching its model globs.
     func modelsAllowed(for team: TeamRecord) -> [String] {
-        servedModels.filter { model in
-            guard team.models.map({ globs in globs.contains { ModelGlob($0).matches(model) } }) ?? true else {
-                return false
-            }
-            guard let providers = team.providers else { return true }
-            return snapshot.offers(of: model).contains { providers.contains($0.provider.metadata.name) }
-        }
+        let served = models(servedBy: team.providers)
+        guard let globs = team.models?.map(ModelGlob.init) else { return served }
+        return served.filter { model in globs.contains { $0.matches(model) } }
     }
 
     /// The providers a team may use, by name, in name order.

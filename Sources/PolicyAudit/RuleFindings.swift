@@ -1,3 +1,4 @@
+import GatewayCore
 import GatewayModel
 
 /// Findings about rules: ones that can never take effect, denies that hide later rules, rewrite
@@ -6,6 +7,12 @@ import GatewayModel
 /// Rules are read in evaluation order (ascending priority, ties by name), as admission reads them.
 struct RuleFindings {
     let index: PolicyIndex
+    private let policy: AdmissionPolicy
+
+    init(index: PolicyIndex) {
+        self.index = index
+        policy = AdmissionPolicy(snapshot: index.snapshot)
+    }
 
     func findings() -> [Finding] {
         let rules = index.snapshot.rules
@@ -159,21 +166,10 @@ struct RuleFindings {
         return index.teams.filter { names.contains($0.metadata.name) }
     }
 
-    /// Whether a team's allowlists, ZDR and deny rules let it use a model.
+    /// Whether admission would serve a fallback model to a key of the team (allowlists, ZDR, deny
+    /// rules); rules that name single keys are not considered.
     private func may(_ team: TeamRecord, use model: String) -> Bool {
-        guard index.modelsAllowed(for: team).contains(model) else { return false }
-        let offers = index.snapshot.offers(of: model).filter { offer in
-            team.providers?.contains(offer.provider.metadata.name) ?? true
-        }
-        if index.snapshot.retention(of: team) == .zero, !offers.contains(where: \.provider.zeroDataRetention) {
-            return false
-        }
-        return !index.snapshot.rules.contains { rule in
-            guard case .deny = rule.action else { return false }
-            let match = rule.match
-            return (match.models?.contains { ModelGlob($0).matches(model) } ?? true)
-                && (match.teams?.contains(team.metadata.name) ?? true) && match.keys == nil
-        }
+        policy.fallbackRefusal(model, team: team, key: APIKeyRecord(team: team.metadata.name, name: "")) == nil
     }
 
     /// Rewrite chains that come back to a model they already rewrote from: `a → b → a`.

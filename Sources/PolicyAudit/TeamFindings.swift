@@ -39,7 +39,7 @@ struct TeamFindings {
     private func modelGlobs(_ team: TeamRecord) -> [Finding] {
         guard let globs = team.models, !index.state.providers.isEmpty else { return [] }
         let name = team.metadata.name
-        let reachable = index.modelsAllowed(for: TeamRecord(metadata: team.metadata, providers: team.providers))
+        let reachable = index.models(servedBy: team.providers)
         var findings: [Finding] = []
         for (position, glob) in globs.enumerated() where !reachable.contains(where: ModelGlob(glob).matches) {
             findings.append(

@@ -181,27 +181,43 @@ public struct AdmissionPolicy: Sendable {
                     + primary.map(\.provider.metadata.name).joined(separator: ", "))
             var all = primary
             for fallback in rule?.fallbackModels ?? [] {
-                // A fallback must not route around a deny rule that would refuse it if asked directly.
-                if let deny = snapshot.rules.first(where: { candidate in
-                    if case .deny = candidate.action {
-                        return matches(candidate.match, model: fallback, team: team, key: key)
-                    }
-                    return false
-                }) {
-                    admission.note(
-                        .rules, "fallback model '\(fallback)' skipped: denied by rule '\(deny.metadata.name)'",
-                        rule: deny.metadata.name)
-                    continue
-                }
-                switch offers(for: fallback, request: request, team: team, key: key, routeProviders: nil) {
+                switch fallbackOffers(fallback, request: request, team: team, key: key) {
                 case .failure(let refusal):
-                    admission.note(.allowlist, "fallback model '\(fallback)' skipped: \(refusal.message)")
+                    admission.note(
+                        refusal.layer, "fallback model '\(fallback)' skipped: \(refusal.message)", rule: refusal.rule)
                 case .success(let offers):
                     all += offers
                 }
             }
             return all
         }
+    }
+
+    /// Why a route's fallback model would be skipped for this key, or nil when it may serve:
+    /// the same check admission makes, for audits of rules.
+    public func fallbackRefusal(
+        _ model: String, team: TeamRecord, key: APIKeyRecord, endpoint: AdmissionRequest.Endpoint = .chat
+    ) -> Refusal? {
+        let request = AdmissionRequest(
+            caller: .named(key.team + "/" + key.name), model: model, endpoint: endpoint, now: Timestamp(seconds: 0))
+        if case .failure(let refusal) = fallbackOffers(model, request: request, team: team, key: key) { return refusal }
+        return nil
+    }
+
+    private func fallbackOffers(
+        _ fallback: String, request: AdmissionRequest, team: TeamRecord, key: APIKeyRecord
+    ) -> Result<[ModelOffer], Refusal> {
+        // A fallback must not route around a deny rule that would refuse it if asked directly.
+        if let deny = snapshot.rules.first(where: { candidate in
+            if case .deny = candidate.action { return matches(candidate.match, model: fallback, team: team, key: key) }
+            return false
+        }) {
+            return .failure(
+                Refusal(
+                    code: .modelDenied, message: "denied by rule '\(deny.metadata.name)'", layer: .rules,
+                    rule: deny.metadata.name))
+        }
+        return offers(for: fallback, request: request, team: team, key: key, routeProviders: nil)
     }
 
     private func offers(
