@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // libyaml, linked from the system (Debian: libyaml-dev).
@@ -53,6 +55,16 @@ let package = Package(
                 "GatewayModel", "GatewayCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The same store in PostgreSQL (postgres-nio), for several gatewayd instances sharing one state.
+        .target(
+            name: "GatewayStorePostgres",
+            dependencies: [
+                "GatewayStore", "GatewayModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -107,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "gatewayd",
             dependencies: [
-                "GatewayServer", "GatewayStore",
+                "GatewayServer", "GatewayStore", "GatewayStorePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -132,11 +144,12 @@ let package = Package(
             name: "gwbench",
             dependencies: [
                 "ManifestKit", "GatewayModel", "GatewayStore", "GatewayServer", "AdminAPI", "GatewayPlan", "GwctlCore",
-                "PolicyAudit",
+                "PolicyAudit", "GatewayStorePostgres",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // Shared by test targets only: the package root, golden files, running built executables.
@@ -176,7 +189,8 @@ let package = Package(
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
-                "GatewayServer", "GatewayStore", "GatewayCore", "GwctlCore", "AdminAPI", "GatewayModel",
+                "GatewayServer", "GatewayStore", "GatewayStorePostgres", "GatewayCore", "GwctlCore", "AdminAPI",
+                "GatewayModel",
                 "GatewayCrypto",
                 "TestSupport", "YAMLCore", "MockUpstream",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

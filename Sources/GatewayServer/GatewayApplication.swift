@@ -92,7 +92,9 @@ public enum GatewayApplication {
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "gatewayd"),
             services: [
-                SnapshotRefresher(cache: runtime.cache, interval: configuration.reloadInterval, logger: logger),
+                SnapshotRefresher(
+                    cache: runtime.cache, feed: store as? any StateChangeFeed, interval: configuration.reloadInterval,
+                    logger: logger),
                 KeyActivityRecorder(
                     activity: runtime.activity, store: store, interval: configuration.keyUseFlushInterval,
                     logger: logger),

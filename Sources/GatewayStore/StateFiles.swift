@@ -1,7 +1,8 @@
 import Foundation
 
 /// Where a gateway's files live. By default everything sits beside the state database, so
-/// `gwctl` (embedded) and `gatewayd serve` find the same master key for the same state.
+/// `gwctl` (embedded) and `gatewayd serve` find the same master key for the same state. With a
+/// PostgreSQL state they default to `.gateway/`; instances sharing one state need the same key.
 public struct StateFiles: Sendable {
     /// The default state, relative to the working directory: the embedded default of gwctl.
     public static let defaultStatePath = ".gateway/state.db"
@@ -14,7 +15,9 @@ public struct StateFiles: Sendable {
 
     public init(statePath: String, masterKeyPath: String? = nil, tokensPath: String? = nil) {
         self.statePath = statePath
-        let directory = URL(fileURLWithPath: statePath).deletingLastPathComponent().path
+        // A database server's state has no directory of its own: its files default to .gateway/.
+        let directory =
+            statePath.contains("://") ? ".gateway" : URL(fileURLWithPath: statePath).deletingLastPathComponent().path
         self.masterKeyPath = masterKeyPath ?? directory + "/master.key"
         self.tokensPath = tokensPath ?? directory + "/admin-tokens"
     }

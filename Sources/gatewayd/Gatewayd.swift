@@ -14,7 +14,12 @@ struct Gatewayd: AsyncParsableCommand {
 
 /// Where the state is; shared by every subcommand.
 struct StateOptions: ParsableArguments {
-    @Option(help: "The state database.") var state = ".gateway/state.db"
+    @Option(
+        help: """
+            The state: a SQLite file, or a PostgreSQL URL (postgres://user@host:port/database?sslmode=disable) \
+            for several instances sharing one state.
+            """)
+    var state = ".gateway/state.db"
     @Option(help: "The master key file (default: master.key beside the state). GATEWAYD_MASTER_KEY overrides it.")
     var masterKey: String?
     @Option(help: "The admin tokens file (default: admin-tokens beside the state).") var tokens: String?

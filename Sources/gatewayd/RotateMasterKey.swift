@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import GatewayStore
+import GatewayStorePostgres
+import Logging
 
 /// `gatewayd rotate-master-key`: a new master key, every secret resealed under it, the old key dropped.
 struct RotateMasterKey: AsyncParsableCommand {
@@ -10,7 +12,7 @@ struct RotateMasterKey: AsyncParsableCommand {
         discussion: """
             Safe to interrupt: the key file first holds the new and the old key, then the secrets are \
             resealed in one transaction, then the old key is removed. Run it while gatewayd is stopped, \
-            or restart gatewayd afterwards. Not for GATEWAYD_MASTER_KEY (update the environment instead).
+            or restart gatewayd afterwards (every instance, for a PostgreSQL state: they share the key). Not for GATEWAYD_MASTER_KEY (update the environment instead).
             """
     )
 
@@ -21,8 +23,14 @@ struct RotateMasterKey: AsyncParsableCommand {
         let old = try MasterKeyring.load(file: stateFiles.masterKeyPath)
         let both = old.adding(MasterKeyring.generateKey())
         try both.write(to: stateFiles.masterKeyPath)
-        let store = try SQLiteGatewayStore(path: stateFiles.statePath, keyring: both)
-        let count = try await store.resealSecrets()
+        let count: Int
+        if PostgresLocation.isPostgresURL(files.state) {
+            count = try await PostgresGatewayStore.with(
+                try PostgresLocation(url: files.state), keyring: both, logger: Logger(label: "gatewayd")
+            ) { store in try await store.resealSecrets() }
+        } else {
+            count = try await SQLiteGatewayStore(path: stateFiles.statePath, keyring: both).resealSecrets()
+        }
         try both.currentOnly().write(to: stateFiles.masterKeyPath)
         print("resealed \(count) secrets under master key \(both.current.id); \(stateFiles.masterKeyPath) updated")
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatewayServer
 import GatewayStore
+import GatewayStorePostgres
 import Hummingbird
 import Logging
 
@@ -47,23 +48,38 @@ struct Serve: AsyncParsableCommand {
         }
         let tokens = try AdminTokenSetup(files: stateFiles, logger: logger).load(
             environment: environment, create: self.`init`)
-        let store = try SQLiteGatewayStore(path: stateFiles.statePath, keyring: keyring)
-
         let configuration = GatewayConfiguration(
             host: host, port: port, maxBodyBytes: maxBodyBytes, upstreamTimeoutSeconds: upstreamTimeout)
         let portFile = self.portFile
-        let app = try GatewayApplication.application(
-            store: store, tokens: tokens, configuration: configuration, logger: logger,
-            onServerRunning: { port in
-                logger.notice(
-                    "listening",
-                    metadata: [
-                        "host": .string(configuration.host), "port": .stringConvertible(port),
-                        "state": .string(stateFiles.statePath),
-                    ])
-                if let portFile { try? String(port).write(toFile: portFile, atomically: true, encoding: .utf8) }
-            })
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        @Sendable func serve(_ store: any GatewayStore, state: String) async throws {
+            let app = try GatewayApplication.application(
+                store: store, tokens: tokens, configuration: configuration, logger: logger,
+                onServerRunning: { port in
+                    logger.notice(
+                        "listening",
+                        metadata: [
+                            "host": .string(configuration.host), "port": .stringConvertible(port),
+                            "state": .string(state),
+                        ])
+                    if let portFile { try? String(port).write(toFile: portFile, atomically: true, encoding: .utf8) }
+                })
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        }
+        if PostgresLocation.isPostgresURL(files.state) {
+            let location: PostgresLocation
+            do {
+                location = try PostgresLocation(url: files.state)
+            } catch {
+                logger.critical("cannot start", metadata: ["reason": .string(String(describing: error))])
+                throw ExitCode(2)
+            }
+            try await PostgresGatewayStore.with(location, keyring: keyring, logger: logger) { store in
+                try await serve(store, state: location.description)
+            }
+        } else {
+            try await serve(
+                try SQLiteGatewayStore(path: stateFiles.statePath, keyring: keyring), state: stateFiles.statePath)
+        }
         logger.notice("stopped")
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 import GatewayModel
 import GatewayServer
 import GatewayStore
+import GatewayStorePostgres
 import GwctlCore
 import Hummingbird
 import Logging
@@ -19,6 +20,8 @@ struct AdminBenchmark: AsyncParsableCommand {
 
     @Option(help: "Number of teams.") var teams = 10_000
     @Option(help: "Keys per team.") var keysPerTeam = 10
+    @Option(help: "Also time the PostgreSQL store on this (empty) database, e.g. from scripts/postgres.")
+    var postgres: String?
 
     func run() async throws {
         let changeset = Self.changeset(teams: teams, keysPerTeam: keysPerTeam)
@@ -56,6 +59,29 @@ struct AdminBenchmark: AsyncParsableCommand {
             start = ContinuousClock.now
             let state = try await client.state()
             report("HTTP GET /admin/v1/state, decoded (\(state.resourceCount) resources)", ContinuousClock.now - start)
+        }
+        if let postgres { try await Self.postgres(postgres, changeset: changeset) }
+    }
+
+    /// The same changeset and reads against the PostgreSQL store, in this process.
+    static func postgres(_ url: String, changeset: Changeset) async throws {
+        var logger = Logger(label: "gwbench")
+        logger.logLevel = .warning
+        try await PostgresGatewayStore.with(
+            try PostgresLocation(url: url), keyring: MasterKeyring.generate(), logger: logger
+        ) { store in
+            var start = ContinuousClock.now
+            _ = try await store.apply(changeset, actor: "gwbench")
+            report("PostgreSQL apply", ContinuousClock.now - start)
+            start = ContinuousClock.now
+            let state = try await store.state()
+            report("PostgreSQL state read (\(state.resourceCount) resources)", ContinuousClock.now - start)
+            start = ContinuousClock.now
+            let json = try await store.stateJSON()
+            report("PostgreSQL state JSON (\(json.count / 1_048_576) MiB)", ContinuousClock.now - start)
+            start = ContinuousClock.now
+            _ = try await store.apiKeyHashes()
+            report("PostgreSQL key index read", ContinuousClock.now - start)
         }
     }
 

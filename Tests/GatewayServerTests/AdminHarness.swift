@@ -3,16 +3,20 @@ import Foundation
 import GatewayModel
 import GatewayServer
 import GatewayStore
+import GatewayStorePostgres
 import GwctlCore
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import TestSupport
 import Testing
 
-/// The two ways gwctl reaches a gateway; the conformance suite runs against both.
+/// The ways gwctl reaches a gateway, over each store backend; the conformance suite runs against all.
 enum AdminTarget: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case embedded
     case http
+    /// The embedded adapter over a PostgreSQL store (a fresh database on the test server).
+    case postgres
 
     var testDescription: String { rawValue }
 }
@@ -58,6 +62,15 @@ struct GatewayFixture {
         switch target {
         case .embedded:
             try await body(EmbeddedAdmin(store: store, targetDescription: "embedded test state", actor: "ci-writer"))
+        case .postgres:
+            let url = try TestPostgres.freshDatabase()
+            defer { TestPostgres.drop(url) }
+            try await PostgresGatewayStore.with(
+                try PostgresLocation(url: url), keyring: MasterKeyring.generate(), logger: Logger(label: "test")
+            ) { store in
+                try await body(
+                    EmbeddedAdmin(store: store, targetDescription: "postgres test state", actor: "ci-writer"))
+            }
         case .http:
             let app = Application(router: try router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await app.test(.live) { client in

@@ -49,21 +49,37 @@ actor SnapshotCache {
 }
 
 /// Notices changes made by other writers of the state (an embedded `gwctl apply`, another
-/// gatewayd) by polling the revision, so that they reach the data plane within `interval`.
+/// gatewayd): at once when the store announces them (PostgreSQL's NOTIFY), and by polling the
+/// revision every `interval` in any case, so a missed announcement heals by itself.
 struct SnapshotRefresher: Service {
     let cache: SnapshotCache
+    let feed: (any StateChangeFeed)?
     let interval: Duration
     let logger: Logger
 
     func run() async throws {
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: interval)
-            await cache.invalidate()
-            do {
-                _ = try await cache.current()
-            } catch {
-                logger.warning("cannot reload the configuration", metadata: ["reason": "\(error)"])
+        try await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                if let feed {
+                    group.addTask { await feed.watchRevisions { _ in await reload() } }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        await reload()
+                    }
+                }
             }
+        }
+    }
+
+    private func reload() async {
+        guard !Task.isCancelled else { return }
+        await cache.invalidate()
+        do {
+            _ = try await cache.current()
+        } catch {
+            logger.warning("cannot reload the configuration", metadata: ["reason": "\(error)"])
         }
     }
 }

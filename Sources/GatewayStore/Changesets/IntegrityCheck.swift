@@ -1,79 +1,92 @@
-import Foundation
-import GRDB
 import GatewayModel
+
+/// What the integrity check asks a backend about the state as the changeset left it.
+package protocol ReferenceFacts {
+    mutating func exists(_ ref: ResourceRef) throws -> Bool
+    /// Names of a team's credentials.
+    mutating func credentials(ofTeam team: String) throws -> [String]
+    /// Names of a team's API keys.
+    mutating func apiKeys(ofTeam team: String) throws -> [String]
+    /// `team/name` of every credential of a provider.
+    mutating func credentials(usingProvider provider: String) throws -> [String]
+    /// Teams whose provider allowlist names a provider.
+    mutating func teams(allowingProvider provider: String) throws -> [String]
+    /// Every rule.
+    mutating func rules() throws -> [RuleRecord]
+}
 
 /// After a changeset's writes, inside its transaction: does every reference still resolve?
 ///
-/// Only what the changeset touched is checked, with point queries, so a 100k-key changeset
-/// costs 100k indexed lookups and a small one costs a handful.
-struct IntegrityCheck {
-    let db: Database
+/// Only what the changeset touched is checked, so a 100k-key changeset costs 100k lookups and a
+/// small one a handful.
+package struct IntegrityCheck<Facts: ReferenceFacts> {
+    private var facts: Facts
     private var problems: [ChangeProblem] = []
-    private var rulesCache: [RuleRecord]?
 
-    init(db: Database) {
-        self.db = db
+    package init(facts: Facts) {
+        self.facts = facts
     }
 
-    mutating func run(_ changeset: Changeset) throws -> [ChangeProblem] {
-        for operation in changeset.operations {
+    /// A reference a written resource makes, and what it is to that resource.
+    package struct Reference {
+        package var ref: ResourceRef
+        package var from: ResourceRef
+        package var role: String
+    }
+
+    /// Every reference the changeset's creates and updates make (what must exist afterwards),
+    /// and the problems with references that cannot be resolved at all.
+    package static func references(in changeset: Changeset) -> (references: [Reference], malformed: [ChangeProblem]) {
+        var references: [Reference] = []
+        var malformed: [ChangeProblem] = []
+        for operation in changeset.operations where operation.op != .delete {
             let target = operation.target
-            if operation.op == .delete {
-                try checkDeleted(target)
-                continue
+            func require(_ ref: ResourceRef, _ role: String) {
+                references.append(Reference(ref: ref, from: target, role: role))
             }
             if let record = operation.credential {
-                try require(.team(record.team), for: target, "its team")
-                try require(.provider(record.provider), for: target, "its provider")
+                require(.team(record.team), "its team")
+                require(.provider(record.provider), "its provider")
             }
-            if let record = operation.apiKey {
-                try require(.team(record.team), for: target, "its team")
-            }
+            if let record = operation.apiKey { require(.team(record.team), "its team") }
             if let record = operation.team {
-                for provider in record.providers ?? [] {
-                    try require(.provider(provider), for: target, "provider allowlist entry")
-                }
+                for provider in record.providers ?? [] { require(.provider(provider), "provider allowlist entry") }
             }
             if let record = operation.rule {
-                for team in record.match.teams ?? [] { try require(.team(team), for: target, "match.teams entry") }
+                for team in record.match.teams ?? [] { require(.team(team), "match.teams entry") }
                 for key in record.match.keys ?? [] {
                     let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
                     if parts.count == 2 {
-                        try require(.apiKey(team: parts[0], name: parts[1]), for: target, "match.keys entry")
+                        require(.apiKey(team: parts[0], name: parts[1]), "match.keys entry")
                     } else {
-                        problems.append(
+                        malformed.append(
                             ChangeProblem(target: target, message: "match.keys entry '\(key)' is not team/key"))
                     }
                 }
                 if case .route(let providers, _) = record.action {
-                    for provider in providers { try require(.provider(provider), for: target, "route provider") }
+                    for provider in providers { require(.provider(provider), "route provider") }
                 }
             }
         }
-        return problems
+        return (references, malformed)
     }
 
-    private func exists(_ ref: ResourceRef) throws -> Bool {
-        let table = ResourceTable.of(ref.kind)
-        let (condition, arguments) = table.selector(ref)
-        return try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(table.name) WHERE \(condition))"),
-            arguments: arguments) ?? false
-    }
-
-    private mutating func require(_ ref: ResourceRef, for target: ResourceRef, _ role: String) throws {
-        if try !exists(ref) {
-            problems.append(ChangeProblem(target: target, message: "\(role) \(ref) does not exist"))
+    package mutating func run(_ changeset: Changeset) throws -> [ChangeProblem] {
+        let (references, malformed) = Self.references(in: changeset)
+        for reference in references where try !facts.exists(reference.ref) {
+            problems.append(
+                ChangeProblem(target: reference.from, message: "\(reference.role) \(reference.ref) does not exist"))
         }
-    }
-
-    private mutating func rules() throws -> [RuleRecord] {
-        if let rulesCache { return rulesCache }
-        let decoder = JSONDecoder()
-        let specs = try String.fetchAll(db, sql: "SELECT spec FROM rules")
-        let rules = try specs.map { try decoder.decode(RuleRecord.self, from: Data($0.utf8)) }
-        rulesCache = rules
-        return rules
+        problems += malformed
+        for operation in changeset.operations where operation.op == .delete {
+            try checkDeleted(operation.target)
+        }
+        // Problems in changeset order, as a client reads them.
+        let order = Dictionary(
+            changeset.operations.enumerated().map { ($1.target, $0) }, uniquingKeysWith: { first, _ in first })
+        return problems.enumerated().sorted {
+            (order[$0.element.target] ?? 0, $0.offset) < (order[$1.element.target] ?? 0, $1.offset)
+        }.map(\.element)
     }
 
     private mutating func checkDeleted(_ target: ResourceRef) throws {
@@ -89,35 +102,23 @@ struct IntegrityCheck {
         }
         switch target.kind {
         case .team:
+            still("credentials", try facts.credentials(ofTeam: target.name))
+            still("API keys", try facts.apiKeys(ofTeam: target.name))
             still(
-                "credentials",
-                try String.fetchAll(db, sql: "SELECT name FROM credentials WHERE team = ?", arguments: [target.name]))
-            still(
-                "API keys",
-                try String.fetchAll(db, sql: "SELECT name FROM api_keys WHERE team = ?", arguments: [target.name]))
-            still("rules", try rules().filter { $0.match.teams?.contains(target.name) == true }.map(\.metadata.name))
+                "rules", try facts.rules().filter { $0.match.teams?.contains(target.name) == true }.map(\.metadata.name)
+            )
         case .provider:
-            still(
-                "credentials",
-                try String.fetchAll(
-                    db, sql: "SELECT team || '/' || name FROM credentials WHERE provider = ?",
-                    arguments: [target.name]))
-            still(
-                "teams",
-                try String.fetchAll(
-                    db,
-                    sql:
-                        "SELECT teams.name FROM teams, json_each(teams.spec, '$.providers') AS entry WHERE entry.value = ?",
-                    arguments: [target.name]))
+            still("credentials", try facts.credentials(usingProvider: target.name))
+            still("teams", try facts.teams(allowingProvider: target.name))
             still(
                 "rules",
-                try rules().filter {
+                try facts.rules().filter {
                     if case .route(let providers, _) = $0.action { return providers.contains(target.name) }
                     return false
                 }.map(\.metadata.name))
         case .apiKey:
             let reference = "\(target.team ?? "")/\(target.name)"
-            still("rules", try rules().filter { $0.match.keys?.contains(reference) == true }.map(\.metadata.name))
+            still("rules", try facts.rules().filter { $0.match.keys?.contains(reference) == true }.map(\.metadata.name))
         case .policy, .credential, .rule:
             break
         }

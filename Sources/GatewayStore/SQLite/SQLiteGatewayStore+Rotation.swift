@@ -17,7 +17,7 @@ extension SQLiteGatewayStore {
                     arguments: [secrets.keyring.current.id])
                 for row in rows {
                     let ref = ResourceRef(kind: kind, name: row["name"], team: kind.isTeamScoped ? row["team"] : nil)
-                    let context = ChangesetWriter.secretContext(ref)
+                    let context = ResourceTable.secretContext(ref)
                     let plaintext = try secrets.open(
                         SealedSecret(keyID: row["secret_key_id"], combined: row["secret_sealed"]), boundTo: context)
                     let sealed = try secrets.seal(plaintext, boundTo: context)
@@ -40,7 +40,7 @@ extension SQLiteGatewayStore {
                 let keyID = row["secret_key_id"] as String?, let combined = row["secret_sealed"] as Data?
             else { return nil }
             return try secrets.open(
-                SealedSecret(keyID: keyID, combined: combined), boundTo: ChangesetWriter.secretContext(ref))
+                SealedSecret(keyID: keyID, combined: combined), boundTo: ResourceTable.secretContext(ref))
         }
     }
 }

@@ -40,7 +40,7 @@ public final class SQLiteGatewayStore: GatewayStore {
     public func resource(_ ref: ResourceRef) async throws -> StoredResource? {
         try await pool.read { db in
             guard let row = try ResourceTable.of(ref.kind).row(ref, in: db) else { return nil }
-            return try RecordCoding.resource(ref.kind, row: row, decoder: JSONDecoder())
+            return try RecordCoding.resource(ref.kind, row: StoredRow(row), decoder: JSONDecoder())
         }
     }
 
@@ -48,7 +48,7 @@ public final class SQLiteGatewayStore: GatewayStore {
         let secrets = self.secrets
         let now = Timestamp.now.description
         return try await pool.write { db in
-            try ChangesetWriter(db: db, secrets: secrets, actor: actor, now: now).apply(changeset)
+            try SQLiteChangesetWriter(db: db, secrets: secrets, actor: actor, now: now).apply(changeset)
         }
     }
 

@@ -1,39 +1,32 @@
 import Foundation
-import GRDB
 import GatewayModel
 
 /// Converts records to and from their stored form: canonical JSON settings plus columns.
 ///
 /// The JSON holds only what a client may set; status, secret fingerprints, prefixes and
 /// last-use times come from columns, so a client can never write them.
-enum RecordCoding {
-    static func encoder() -> JSONEncoder {
+package enum RecordCoding {
+    package static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder
     }
 
-    /// The stored JSON of a record's client-settable fields.
-    static func spec<T: Encodable>(_ record: T) throws -> String {
-        String(decoding: try encoder().encode(record), as: UTF8.self)
-    }
-
-    static func status(_ row: Row) -> RecordStatus {
+    static func status(_ row: StoredRow) -> RecordStatus {
         RecordStatus(
-            revision: row["revision"],
-            managedBy: row["managed_by"],
-            createdAt: Timestamp(rfc3339: row["created_at"]) ?? Timestamp(seconds: 0),
-            updatedAt: Timestamp(rfc3339: row["updated_at"]) ?? Timestamp(seconds: 0))
+            revision: row.revision, managedBy: row.managedBy,
+            createdAt: Timestamp(rfc3339: row.createdAt) ?? Timestamp(seconds: 0),
+            updatedAt: Timestamp(rfc3339: row.updatedAt) ?? Timestamp(seconds: 0))
     }
 
-    static func fingerprint(_ row: Row) -> SecretFingerprint? {
-        guard let salt: String = row["secret_salt"], let sha: String = row["secret_sha256"] else { return nil }
+    static func fingerprint(_ row: StoredRow) -> SecretFingerprint? {
+        guard let salt = row.secretSalt, let sha = row.secretSHA256 else { return nil }
         return SecretFingerprint(salt: salt, sha256: sha)
     }
 
     /// Decodes a stored row of `kind` into its record, with status and read-only fields filled in.
-    static func resource(_ kind: ResourceKind, row: Row, decoder: JSONDecoder) throws -> StoredResource {
-        let spec = Data((row["spec"] as String).utf8)
+    package static func resource(_ kind: ResourceKind, row: StoredRow, decoder: JSONDecoder) throws -> StoredResource {
+        let spec = Data(row.spec.utf8)
         switch kind {
         case .provider:
             var record = try decoder.decode(ProviderRecord.self, from: spec)
@@ -55,14 +48,26 @@ enum RecordCoding {
             return .credential(record)
         case .apiKey:
             var record = try decoder.decode(APIKeyRecord.self, from: spec)
-            record.prefix = row["prefix"]
-            record.lastUsedAt = (row["last_used_at"] as String?).flatMap(Timestamp.init(rfc3339:))
+            record.prefix = row.prefix
+            record.lastUsedAt = row.lastUsedAt.flatMap(Timestamp.init(rfc3339:))
             record.status = status(row)
             return .apiKey(record)
         case .rule:
             var record = try decoder.decode(RuleRecord.self, from: spec)
             record.status = status(row)
             return .rule(record)
+        }
+    }
+
+    /// Appends every row of `kind` to the matching list of `state`.
+    package static func add(_ resource: StoredResource, to state: inout GatewayState) {
+        switch resource {
+        case .provider(let record): state.providers.append(record)
+        case .policy(let record): state.policy = record
+        case .team(let record): state.teams.append(record)
+        case .credential(let record): state.credentials.append(record)
+        case .apiKey(let record): state.apiKeys.append(record)
+        case .rule(let record): state.rules.append(record)
         }
     }
 }

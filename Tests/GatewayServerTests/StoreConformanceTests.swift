@@ -1,0 +1,213 @@
+import Foundation
+import GatewayModel
+import GatewayStore
+import GatewayStorePostgres
+import Logging
+import TestSupport
+import Testing
+
+/// The store backends; every store test runs against each.
+enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite
+    case postgres
+
+    var testDescription: String { rawValue }
+
+    /// Runs `body` with a fresh, empty store of this backend.
+    func withStore(_ body: @Sendable (any GatewayStore) async throws -> Void) async throws {
+        switch self {
+        case .sqlite:
+            let fixture = try GatewayFixture()
+            defer { fixture.cleanup() }
+            try await body(fixture.store)
+        case .postgres:
+            let url = try TestPostgres.freshDatabase()
+            defer { TestPostgres.drop(url) }
+            try await PostgresGatewayStore.with(
+                try PostgresLocation(url: url), keyring: MasterKeyring.generate(), logger: Logger(label: "test")
+            ) { store in try await body(store) }
+        }
+    }
+}
+
+/// What the admin conformance suite cannot see through `GatewayAdmin`: money, usage, last use,
+/// secrets for the data plane, the audit log and concurrent writers, on both backends.
+@Suite("Store conformance")
+struct StoreConformanceTests {
+    static let base = Changeset(
+        operations: [
+            Sample.create(provider: Sample.provider(), secret: "system-secret"),
+            Sample.create(team: Sample.team("payments")), Sample.create(team: Sample.team("legal")),
+            Sample.create(credential: Sample.credential("payments", "byok"), secret: "byok-secret"),
+            Sample.create(key: Sample.key("payments", "checkout")), Sample.create(key: Sample.key("legal", "review")),
+        ], managedBy: ManagedBy.gwctl)
+
+    @Test(arguments: StoreBackend.allCases)
+    func creditsMoveOnlyForSystemSpendAndTheLedgerAgrees(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            _ = try await store.apply(Self.base, actor: "test")
+            let granted = try await store.grantCredits(
+                team: "payments", CreditGrant(amountMicroUSD: 5_000_000, reason: "welcome"), actor: "test")
+            #expect(granted.balanceMicroUSD == 5_000_000)
+            #expect(try await store.revision() == 2)
+            let now = Timestamp.now
+            try await store.recordUsage(usage("r1", kind: .system, cost: 1_250_000, at: now))
+            try await store.recordUsage(usage("r2", kind: .teamBYOK, cost: 900_000, at: now))
+            #expect(try await store.balance(team: "payments") == 3_750_000)
+            #expect(try await store.credits(team: "payments")?.balanceMicroUSD == 3_750_000)
+            #expect(try await store.credits(team: "nobody") == nil)
+            #expect(try await store.spend(team: "payments", key: nil, since: Timestamp(seconds: 0)) == 1_250_000)
+            #expect(try await store.spend(team: "payments", key: "other", since: Timestamp(seconds: 0)) == 0)
+            #expect(
+                try await store.usage(since: Timestamp(seconds: 0), team: "payments").map(\.requestID) == ["r1", "r2"])
+            #expect(try await store.usage(since: Timestamp(seconds: 0), team: "legal").isEmpty)
+            await #expect(throws: StoreError.self) {
+                try await store.grantCredits(team: "nobody", CreditGrant(amountMicroUSD: 1), actor: "test")
+            }
+            let log = try await store.auditLog(after: 0, limit: 100)
+            #expect(log.count == 7)
+            #expect(log.last?.operation == "grant-credits")
+            #expect(log.map(\.id) == log.map(\.id).sorted())
+            #expect(try await store.auditLog(after: log[5].id, limit: 100).count == 1)
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func keyHashesSecretsAndLastUseServeTheDataPlane(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let result = try await store.apply(Self.base, actor: "test")
+            let secret = try #require(result.secret(team: "payments", key: "checkout"))
+            let hashes = try await store.apiKeyHashes()
+            #expect(Set(hashes.map { "\($0.team)/\($0.name)" }) == ["payments/checkout", "legal/review"])
+            #expect(hashes.contains { $0.hash == APIKeySecret.hash(of: secret) && $0.name == "checkout" })
+            #expect(try await store.secret(of: .provider("mock")) == "system-secret")
+            #expect(try await store.secret(of: .credential(team: "payments", name: "byok")) == "byok-secret")
+            #expect(try await store.secret(of: .credential(team: "legal", name: "byok")) == nil)
+
+            let later = Timestamp(seconds: Timestamp.now.seconds + 60)
+            let earlier = Timestamp(seconds: later.seconds - 30)
+            try await store.recordKeyUse([KeyUse(team: "payments", name: "checkout", at: later)])
+            try await store.recordKeyUse([KeyUse(team: "payments", name: "checkout", at: earlier)])
+            let state = try await store.state()
+            #expect(state.apiKeys.first { $0.name == "checkout" }?.lastUsedAt == later)
+            #expect(state.apiKeys.first { $0.name == "review" }?.lastUsedAt == nil)
+            #expect(state.revision == 1)
+            let json = try JSONDecoder().decode(GatewayState.self, from: Data(try await store.stateJSON()))
+            #expect(json == state)
+            #expect(try await store.resource(.apiKey(team: "legal", name: "review")) != nil)
+            #expect(try await store.resource(.apiKey(team: "legal", name: "gone")) == nil)
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentChangesetsGetDistinctConsecutiveRevisions(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            _ = try await store.apply(Self.base, actor: "test")
+            let writers = 8
+            let perWriter = 5
+            let revisions = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                for writer in 0..<writers {
+                    group.addTask {
+                        var revisions: [Int64] = []
+                        for change in 0..<perWriter {
+                            let result = try await store.apply(
+                                Changeset(operations: [
+                                    Sample.create(team: Sample.team("team-\(writer)-\(change)"))
+                                ]), actor: "writer-\(writer)")
+                            revisions.append(result.revision)
+                        }
+                        return revisions
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(revisions.sorted() == Array(2...Int64(1 + writers * perWriter)))
+            let state = try await store.state()
+            #expect(state.revision == Int64(1 + writers * perWriter))
+            #expect(state.teams.count == 2 + writers * perWriter)
+            let log = try await store.auditLog(after: 0, limit: 1000)
+            #expect(Set(log.map(\.revision)).count == 1 + writers * perWriter)
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentDebitsOfOneTeamAreNeverLost(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            _ = try await store.apply(Self.base, actor: "test")
+            _ = try await store.grantCredits(team: "payments", CreditGrant(amountMicroUSD: 1_000_000), actor: "test")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<100 {
+                    group.addTask {
+                        try await store.recordUsage(
+                            StoreConformanceTests.usage("debit-\(index)", kind: .system, cost: 7_000, at: .now))
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await store.balance(team: "payments") == 1_000_000 - 100 * 7_000)
+        }
+    }
+
+    static func usage(
+        _ id: String, kind: UsageRecord.CredentialKind, cost: Int64, at: Timestamp
+    ) -> UsageRecord {
+        UsageRecord(
+            requestID: id, team: "payments", key: "checkout", model: "mock/echo", provider: "mock",
+            credentialKind: kind, credentialName: kind == .teamBYOK ? "byok" : nil, inputTokens: 10, outputTokens: 20,
+            costMicroUSD: cost, at: at)
+    }
+
+    private func usage(_ id: String, kind: UsageRecord.CredentialKind, cost: Int64, at: Timestamp) -> UsageRecord {
+        Self.usage(id, kind: kind, cost: cost, at: at)
+    }
+}
+
+@Suite("PostgreSQL store")
+struct PostgresStoreTests {
+    @Test func masterKeyRotationResealsEverySecretUnderTheNewKey() async throws {
+        let url = try TestPostgres.freshDatabase()
+        defer { TestPostgres.drop(url) }
+        let location = try PostgresLocation(url: url)
+        let old = MasterKeyring.generate()
+        try await PostgresGatewayStore.with(location, keyring: old, logger: Logger(label: "test")) { store in
+            _ = try await store.apply(StoreConformanceTests.base, actor: "test")
+        }
+        let both = old.adding(MasterKeyring.generateKey())
+        let resealed = try await PostgresGatewayStore.with(location, keyring: both, logger: Logger(label: "test")) {
+            try await $0.resealSecrets()
+        }
+        #expect(resealed == 2)
+        let current = try both.currentOnly()
+        let (system, byok, again) = try await PostgresGatewayStore.with(
+            location, keyring: current, logger: Logger(label: "test")
+        ) { store in
+            (
+                try await store.secret(of: .provider("mock")),
+                try await store.secret(of: .credential(team: "payments", name: "byok")), try await store.resealSecrets()
+            )
+        }
+        #expect(system == "system-secret")
+        #expect(byok == "byok-secret")
+        #expect(again == 0)
+    }
+
+    @Test func aURLIsParsedAndItsPasswordNeverShown() throws {
+        let location = try PostgresLocation(
+            url: "postgres://gw:s3cr%40t@db.internal:6432/gateway?sslmode=require", environment: [:])
+        #expect(location.host == "db.internal")
+        #expect(location.port == 6432)
+        #expect(location.username == "gw")
+        #expect(location.password == "s3cr@t")
+        #expect(location.database == "gateway")
+        #expect(location.sslMode == "require")
+        #expect(!location.description.contains("s3cr"))
+        #expect(throws: PostgresLocationError.self) { try PostgresLocation(url: "postgres://h/db?sslmode=maybe") }
+        let error = #expect(throws: PostgresLocationError.self) {
+            try PostgresLocation(url: "postgres://user:hunter2@/db")
+        }
+        #expect(error?.description.contains("hunter2") == false)
+        let fromEnvironment = try PostgresLocation(url: "postgresql://h/db", environment: ["PGPASSWORD": "pw"])
+        #expect(fromEnvironment.password == "pw")
+        #expect(fromEnvironment.port == 5432)
+    }
+}
