@@ -177,7 +177,7 @@ struct PostgresStoreTests {
             try await $0.resealSecrets()
         }
         #expect(resealed == 2)
-        let current = try both.currentOnly()
+        let current = both.currentOnly()
         let (system, byok, again) = try await PostgresGatewayStore.with(
             location, keyring: current, logger: Logger(label: "test")
         ) { store in
