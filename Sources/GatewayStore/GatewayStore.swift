@@ -72,6 +72,7 @@ extension GatewayStore {
 /// A store that announces changes as they commit (PostgreSQL's LISTEN/NOTIFY), so instances that
 /// share it reload at once instead of waiting for their next poll.
 public protocol StateChangeFeed: Sendable {
-    /// Calls `onChange` with each new revision (or -1 when it is unknown) until cancelled.
-    func watchRevisions(_ onChange: @escaping @Sendable (Int64) async -> Void) async
+    /// Calls `onChange` after each committed change (and once when watching starts, for what
+    /// happened before), until cancelled.
+    func watchChanges(_ onChange: @escaping @Sendable () async -> Void) async
 }

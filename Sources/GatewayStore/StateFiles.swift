@@ -13,11 +13,17 @@ public struct StateFiles: Sendable {
     public var masterKeyPath: String
     public var tokensPath: String
 
+    /// True when `state` names a PostgreSQL database rather than a SQLite file.
+    public static func isPostgresURL(_ state: String) -> Bool {
+        state.hasPrefix("postgres://") || state.hasPrefix("postgresql://")
+    }
+
     public init(statePath: String, masterKeyPath: String? = nil, tokensPath: String? = nil) {
         self.statePath = statePath
         // A database server's state has no directory of its own: its files default to .gateway/.
         let directory =
-            statePath.contains("://") ? ".gateway" : URL(fileURLWithPath: statePath).deletingLastPathComponent().path
+            Self.isPostgresURL(statePath)
+            ? ".gateway" : URL(fileURLWithPath: statePath).deletingLastPathComponent().path
         self.masterKeyPath = masterKeyPath ?? directory + "/master.key"
         self.tokensPath = tokensPath ?? directory + "/admin-tokens"
     }

@@ -30,10 +30,9 @@ struct PostgresChangesetWriter {
 
         // Deletes first (children before parents, as the plan orders them), then inserts and updates.
         try await deleteRows(prepared.writes.filter { $0.action == .delete }, on: connection)
+        let inserts = Dictionary(grouping: prepared.writes.filter { $0.action == .insert }, by: \.target.kind)
         for kind in StateJSONWriter.kinds {
-            try await insertRows(
-                prepared.writes.filter { $0.action == .insert && $0.target.kind == kind }, kind: kind,
-                revision: prepared.revision, on: connection)
+            try await insertRows(inserts[kind] ?? [], kind: kind, revision: prepared.revision, on: connection)
         }
         for write in prepared.writes where write.action == .update {
             try await update(write, revision: prepared.revision, on: connection)
@@ -146,36 +145,31 @@ struct PostgresChangesetWriter {
         let table = ResourceTable.of(write.target.kind)
         var binds = PostgresBindings()
         var assignments: [String] = []
-        func set(_ column: String, _ value: some PostgresThrowingDynamicTypeEncodable) {
-            try? binds.append(value)
+        func set(_ column: String, _ value: some PostgresThrowingDynamicTypeEncodable) throws {
+            try binds.append(value)
             assignments.append("\(column) = $\(binds.count)")
         }
         func setNull(_ column: String) { assignments.append("\(column) = NULL") }
-        set("spec", write.spec)
-        set("managed_by", write.managedBy)
-        set("revision", revision)
-        set("updated_at", now)
-        if let provider = write.provider { set("provider", provider) }
+        try set("spec", write.spec)
+        try set("managed_by", write.managedBy)
+        try set("revision", revision)
+        try set("updated_at", now)
+        if let provider = write.provider { try set("provider", provider) }
         switch write.secret {
         case .keep: break
         case .set(let sealed, let fingerprint):
-            set("secret_key_id", sealed.keyID)
-            set("secret_sealed", sealed.combined)
-            set("secret_salt", fingerprint.salt)
-            set("secret_sha256", fingerprint.sha256)
+            try set("secret_key_id", sealed.keyID)
+            try set("secret_sealed", sealed.combined)
+            try set("secret_salt", fingerprint.salt)
+            try set("secret_sha256", fingerprint.sha256)
         case .clear:
             for column in ["secret_key_id", "secret_sealed", "secret_salt", "secret_sha256"] { setNull(column) }
         }
         if let key = write.minted {
-            set("key_hash", key.hash)
-            set("prefix", key.prefix)
+            try set("key_hash", key.hash)
+            try set("prefix", key.prefix)
         }
-        binds.append(write.target.name)
-        var condition = "name = $\(binds.count)"
-        if table.teamScoped {
-            binds.append(write.target.team ?? "")
-            condition += " AND team = $\(binds.count)"
-        }
+        let condition = PostgresRows.condition(write.target, binds: &binds)
         try await connection.query(
             PostgresQuery(
                 unsafeSQL: "UPDATE \(table.name) SET \(assignments.joined(separator: ", ")) WHERE \(condition)",

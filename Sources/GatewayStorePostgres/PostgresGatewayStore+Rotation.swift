@@ -18,15 +18,10 @@ extension PostgresGatewayStore {
                 let team = kind.isTeamScoped ? "team" : "''::text"
                 var rows: [(ResourceRef, SealedSecret)] = []
                 let query = try await connection.query(
-                    PostgresQuery(
-                        unsafeSQL: """
-                            SELECT \(team), name, secret_key_id, secret_sealed FROM \(table.name)
-                            WHERE secret_key_id IS NOT NULL AND secret_key_id <> $1
-                            """,
-                        binds: {
-                            var binds = PostgresBindings(); binds.append(secrets.keyring.current.id); return binds
-                        }()),
-                    logger: logger)
+                    """
+                    SELECT \(unescaped: team), name, secret_key_id, secret_sealed FROM \(unescaped: table.name)
+                    WHERE secret_key_id IS NOT NULL AND secret_key_id <> \(secrets.keyring.current.id)
+                    """, logger: logger)
                 for try await (teamName, name, keyID, sealed) in query.decode((String, String, String, Data).self) {
                     let ref = ResourceRef(kind: kind, name: name, team: kind.isTeamScoped ? teamName : nil)
                     rows.append((ref, SealedSecret(keyID: keyID, combined: sealed)))
@@ -34,11 +29,15 @@ extension PostgresGatewayStore {
                 for (ref, sealed) in rows {
                     let context = ResourceTable.secretContext(ref)
                     let resealed = try secrets.seal(try secrets.open(sealed, boundTo: context), boundTo: context)
+                    var binds = PostgresBindings()
+                    binds.append(resealed.keyID)
+                    try binds.append(resealed.combined)
+                    let condition = PostgresRows.condition(ref, binds: &binds)
                     try await connection.query(
-                        """
-                        UPDATE \(unescaped: table.name) SET secret_key_id = \(resealed.keyID), secret_sealed = \(resealed.combined)
-                        WHERE name = \(ref.name) AND (\(ref.team)::text IS NULL OR \(unescaped: team) = \(ref.team))
-                        """, logger: logger)
+                        PostgresQuery(
+                            unsafeSQL:
+                                "UPDATE \(table.name) SET secret_key_id = $1, secret_sealed = $2 WHERE \(condition)",
+                            binds: binds), logger: logger)
                     count += 1
                 }
             }

@@ -92,12 +92,7 @@ extension PostgresGatewayStore {
         guard ref.kind == .provider || ref.kind == .credential else { return nil }
         let table = ResourceTable.of(ref.kind)
         var binds = PostgresBindings()
-        binds.append(ref.name)
-        var condition = "name = $1"
-        if table.teamScoped {
-            binds.append(ref.team ?? "")
-            condition += " AND team = $2"
-        }
+        let condition = PostgresRows.condition(ref, binds: &binds)
         let row = try await client.query(
             PostgresQuery(
                 unsafeSQL: "SELECT secret_key_id, secret_sealed FROM \(table.name) WHERE \(condition)", binds: binds),

@@ -8,7 +8,7 @@ import PostgresNIO
 ///
 /// Changesets and credit grants serialise on the one `gateway_meta` row (`SELECT … FOR UPDATE`),
 /// so revisions never repeat or go missing however many instances write; every committed change
-/// is announced with `NOTIFY gatewayd_state`, which `watchRevisions` turns into reloads.
+/// is announced with `NOTIFY gatewayd_state`, which `watchChanges` turns into reloads.
 public final class PostgresGatewayStore: GatewayStore {
     /// The channel changes are announced on; its payload is the new revision.
     static let channel = "gatewayd_state"
@@ -80,8 +80,8 @@ public final class PostgresGatewayStore: GatewayStore {
     }
 
     public func revision() async throws -> Int64 {
-        try await client.query("SELECT revision FROM gateway_meta WHERE id = 1", logger: logger)
-            .decode(Int64.self).first { _ in true } ?? 0
+        let logger = self.logger
+        return try await client.withConnection { try await Self.revision(on: $0, logger: logger) }
     }
 
     public func state() async throws -> GatewayState {
@@ -126,10 +126,9 @@ public final class PostgresGatewayStore: GatewayStore {
         let logger = self.logger
         return try await transaction { connection in
             let revision = try await Self.lockRevision(on: connection, logger: logger) + 1
-            let exists = try await connection.query(
-                "SELECT 1 FROM teams WHERE name = \(team)", logger: logger
-            ).decode(Int32.self).first { _ in true }
-            guard exists != nil else { throw StoreError.notFound(.team(team)) }
+            guard try await Self.teamExists(team, on: connection, logger: logger) else {
+                throw StoreError.notFound(.team(team))
+            }
             let balance = try await PostgresCreditLedger.adjust(
                 connection, team: team, delta: grant.amountMicroUSD, reason: grant.reason, actor: actor, at: now,
                 logger: logger)
@@ -148,9 +147,7 @@ public final class PostgresGatewayStore: GatewayStore {
     public func credits(team: String) async throws -> CreditBalance? {
         let logger = self.logger
         return try await transaction(readOnly: true) { connection in
-            let exists = try await connection.query("SELECT 1 FROM teams WHERE name = \(team)", logger: logger)
-                .decode(Int32.self).first { _ in true }
-            guard exists != nil else { return nil }
+            guard try await Self.teamExists(team, on: connection, logger: logger) else { return nil }
             let row = try await connection.query(
                 "SELECT balance_micro_usd, updated_at FROM credit_balances WHERE team = \(team)", logger: logger
             ).decode((Int64, String).self).first { _ in true }
@@ -184,6 +181,11 @@ public final class PostgresGatewayStore: GatewayStore {
     static func revision(on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
         try await connection.query("SELECT revision FROM gateway_meta WHERE id = 1", logger: logger)
             .decode(Int64.self).first { _ in true } ?? 0
+    }
+
+    static func teamExists(_ team: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        try await connection.query("SELECT 1 FROM teams WHERE name = \(team)", logger: logger)
+            .decode(Int32.self).first { _ in true } != nil
     }
 
     /// The current revision, with the row locked until the transaction ends: writers queue here.

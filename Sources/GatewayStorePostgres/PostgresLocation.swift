@@ -1,4 +1,5 @@
 import Foundation
+import GatewayStore
 import NIOSSL
 import PostgresNIO
 
@@ -14,9 +15,7 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     public var sslMode: String
 
     /// True when `text` names a PostgreSQL state rather than a SQLite file.
-    public static func isPostgresURL(_ text: String) -> Bool {
-        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
-    }
+    public static func isPostgresURL(_ text: String) -> Bool { StateFiles.isPostgresURL(text) }
 
     public init(url text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard Self.isPostgresURL(text), let components = URLComponents(string: text), let host = components.host,

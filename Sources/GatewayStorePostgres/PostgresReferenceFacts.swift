@@ -26,7 +26,9 @@ struct PostgresReferenceFacts: ReferenceFacts {
         for changeset: Changeset, on connection: PostgresConnection, logger: Logger
     ) async throws -> PostgresReferenceFacts {
         var facts = PostgresReferenceFacts()
-        let references = IntegrityCheck<PostgresReferenceFacts>.references(in: changeset).references.map(\.ref)
+        let references = changeset.operations.flatMap {
+            IntegrityCheck<PostgresReferenceFacts>.references(of: $0).references.map(\.ref)
+        }
         for (kind, refs) in Dictionary(grouping: Set(references), by: \.kind) {
             facts.existing.formUnion(
                 try await PostgresRows.existing(Array(refs), kind: kind, on: connection, logger: logger).keys)

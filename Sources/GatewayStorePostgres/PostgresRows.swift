@@ -19,6 +19,17 @@ enum PostgresRows {
         table.teamScoped ? "team COLLATE \"C\", name COLLATE \"C\"" : "name COLLATE \"C\""
     }
 
+    /// The `WHERE` condition selecting `ref`'s row; its values are appended to `binds`.
+    static func condition(_ ref: ResourceRef, binds: inout PostgresBindings) -> String {
+        binds.append(ref.name)
+        var condition = "name = $\(binds.count)"
+        if ref.kind.isTeamScoped {
+            binds.append(ref.team ?? "")
+            condition += " AND team = $\(binds.count)"
+        }
+        return condition
+    }
+
     /// A row selected with `selectList`, with its identity.
     static func decode(_ row: PostgresRow, kind: ResourceKind) throws -> (ref: ResourceRef, row: StoredRow) {
         let (team, name, spec, managedBy, revision, createdAt, updatedAt, salt, sha, keyHash, prefix, lastUsed) =

@@ -62,24 +62,33 @@ struct SharedStateTests {
 
         /// The status of a chat request with `secret` through `instance`.
         func chat(_ instance: Int, secret: String) async throws -> Int {
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(ports[instance])/v1/chat/completions")
-            request.method = .POST
+            try await status(
+                instance, secret: secret, path: "/v1/chat/completions", body: DataPlaneScenario.chat("acme/chat"))
+        }
+
+        /// The status of a data-plane call with `secret` through `instance` (GET without a body).
+        func status(_ instance: Int, secret: String, path: String, body: String? = nil) async throws -> Int {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(ports[instance])\(path)")
             request.headers.add(name: "authorization", value: "Bearer \(secret)")
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: DataPlaneScenario.chat("acme/chat")))
+            if let body {
+                request.method = .POST
+                request.headers.add(name: "content-type", value: "application/json")
+                request.body = .bytes(ByteBuffer(string: body))
+            }
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
             _ = try await response.body.collect(upTo: 1 << 20)
             return Int(response.status.code)
         }
 
-        /// Seconds until `secret` gets `status` through `instance` (polled every 20 ms, up to `limit`);
-        /// nil when it never does.
+        /// Seconds until `secret` gets `status` from `/v1/models` through `instance` (polled every 20 ms,
+        /// up to `limit`); nil when it never does. `/v1/models` authenticates against the instance's
+        /// key index without calling a provider, so the time is the instance's, not the upstream's.
         func secondsUntil(
             _ instance: Int, secret: String, gets status: Int, limit: Duration = .seconds(10)
         ) async throws -> Double? {
             let start = ContinuousClock.now
             while ContinuousClock.now - start < limit {
-                if try await chat(instance, secret: secret) == status {
+                if try await self.status(instance, secret: secret, path: "/v1/models") == status {
                     let elapsed = ContinuousClock.now - start
                     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 }
@@ -124,13 +133,31 @@ struct SharedStateTests {
 
             let added = try pair.apply(through: 0, extraKey: true)
             let batch = try #require(added["paying/batch"])
-            let seen = try #require(try await pair.secondsUntil(1, secret: batch, gets: 200))
-            #expect(seen < 1, "instance 2 took \(seen) s to accept a key created through instance 1")
-
+            #expect(try await pair.secondsUntil(1, secret: batch, gets: 200) != nil)
             // Revoked through instance 2 (the key is absent from the manifests): instance 1 refuses it.
             _ = try pair.apply(through: 1, extraKey: false)
-            let revoked = try #require(try await pair.secondsUntil(0, secret: batch, gets: 401))
-            #expect(revoked < 1, "instance 1 took \(revoked) s to refuse a key revoked through instance 2")
+            #expect(try await pair.secondsUntil(0, secret: batch, gets: 401) != nil)
+
+            // The timing, three times each way through the admin API, so that one stall of this
+            // (busy, shared) test process cannot decide it: the median must be under a second.
+            var accepted: [Double] = []
+            var refused: [Double] = []
+            for index in 0..<3 {
+                let name = "probe-\(index)"
+                let created = try await pair.admin(0).apply(
+                    Changeset(operations: [
+                        ChangeOperation(
+                            op: .create, target: .apiKey(team: "paying", name: name),
+                            apiKey: APIKeyRecord(team: "paying", name: name))
+                    ]))
+                let secret = try #require(created.results.first?.secret)
+                accepted.append(try #require(try await pair.secondsUntil(1, secret: secret, gets: 200)))
+                _ = try await pair.admin(1).apply(
+                    Changeset(operations: [ChangeOperation(op: .delete, target: .apiKey(team: "paying", name: name))]))
+                refused.append(try #require(try await pair.secondsUntil(0, secret: secret, gets: 401)))
+            }
+            #expect(accepted.sorted()[1] < 1, "instance 2 accepted keys created through instance 1 after \(accepted) s")
+            #expect(refused.sorted()[1] < 1, "instance 1 refused keys revoked through instance 2 after \(refused) s")
             #expect(try await pair.chat(0, secret: app) == 200)
         }
     }

@@ -61,7 +61,7 @@ struct SnapshotRefresher: Service {
         try await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 if let feed {
-                    group.addTask { await feed.watchRevisions { _ in await reload() } }
+                    group.addTask { await feed.watchChanges { await reload() } }
                 }
                 group.addTask {
                     while !Task.isCancelled {

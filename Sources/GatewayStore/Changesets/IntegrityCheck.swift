@@ -34,59 +34,61 @@ package struct IntegrityCheck<Facts: ReferenceFacts> {
         package var role: String
     }
 
-    /// Every reference the changeset's creates and updates make (what must exist afterwards),
-    /// and the problems with references that cannot be resolved at all.
-    package static func references(in changeset: Changeset) -> (references: [Reference], malformed: [ChangeProblem]) {
+    /// The references a create or update makes (what must exist afterwards), and the problems
+    /// with references that cannot be resolved at all. A delete makes none.
+    package static func references(
+        of operation: ChangeOperation
+    ) -> (
+        references: [Reference], malformed: [ChangeProblem]
+    ) {
+        guard operation.op != .delete else { return ([], []) }
+        let target = operation.target
         var references: [Reference] = []
         var malformed: [ChangeProblem] = []
-        for operation in changeset.operations where operation.op != .delete {
-            let target = operation.target
-            func require(_ ref: ResourceRef, _ role: String) {
-                references.append(Reference(ref: ref, from: target, role: role))
-            }
-            if let record = operation.credential {
-                require(.team(record.team), "its team")
-                require(.provider(record.provider), "its provider")
-            }
-            if let record = operation.apiKey { require(.team(record.team), "its team") }
-            if let record = operation.team {
-                for provider in record.providers ?? [] { require(.provider(provider), "provider allowlist entry") }
-            }
-            if let record = operation.rule {
-                for team in record.match.teams ?? [] { require(.team(team), "match.teams entry") }
-                for key in record.match.keys ?? [] {
-                    let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
-                    if parts.count == 2 {
-                        require(.apiKey(team: parts[0], name: parts[1]), "match.keys entry")
-                    } else {
-                        malformed.append(
-                            ChangeProblem(target: target, message: "match.keys entry '\(key)' is not team/key"))
-                    }
+        func require(_ ref: ResourceRef, _ role: String) {
+            references.append(Reference(ref: ref, from: target, role: role))
+        }
+        if let record = operation.credential {
+            require(.team(record.team), "its team")
+            require(.provider(record.provider), "its provider")
+        }
+        if let record = operation.apiKey { require(.team(record.team), "its team") }
+        if let record = operation.team {
+            for provider in record.providers ?? [] { require(.provider(provider), "provider allowlist entry") }
+        }
+        if let record = operation.rule {
+            for team in record.match.teams ?? [] { require(.team(team), "match.teams entry") }
+            for key in record.match.keys ?? [] {
+                let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+                if parts.count == 2 {
+                    require(.apiKey(team: parts[0], name: parts[1]), "match.keys entry")
+                } else {
+                    malformed.append(
+                        ChangeProblem(target: target, message: "match.keys entry '\(key)' is not team/key"))
                 }
-                if case .route(let providers, _) = record.action {
-                    for provider in providers { require(.provider(provider), "route provider") }
-                }
+            }
+            if case .route(let providers, _) = record.action {
+                for provider in providers { require(.provider(provider), "route provider") }
             }
         }
         return (references, malformed)
     }
 
+    /// Every problem, operation by operation in changeset order.
     package mutating func run(_ changeset: Changeset) throws -> [ChangeProblem] {
-        let (references, malformed) = Self.references(in: changeset)
-        for reference in references where try !facts.exists(reference.ref) {
-            problems.append(
-                ChangeProblem(target: reference.from, message: "\(reference.role) \(reference.ref) does not exist"))
+        for operation in changeset.operations {
+            if operation.op == .delete {
+                try checkDeleted(operation.target)
+                continue
+            }
+            let (references, malformed) = Self.references(of: operation)
+            for reference in references where try !facts.exists(reference.ref) {
+                problems.append(
+                    ChangeProblem(target: reference.from, message: "\(reference.role) \(reference.ref) does not exist"))
+            }
+            problems += malformed
         }
-        problems += malformed
-        for operation in changeset.operations where operation.op == .delete {
-            try checkDeleted(operation.target)
-        }
-        // Problems in changeset order, as a client reads them.
-        let order = Dictionary(
-            changeset.operations.enumerated().map { ($1.target, $0) }, uniquingKeysWith: { first, _ in first })
-        return problems.enumerated().sorted {
-            (order[$0.element.target] ?? 0, $0.offset) < (order[$1.element.target] ?? 0, $1.offset)
-        }.map(\.element)
+        return problems
     }
 
     private mutating func checkDeleted(_ target: ResourceRef) throws {
