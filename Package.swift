@@ -144,7 +144,7 @@ let package = Package(
             name: "gwbench",
             dependencies: [
                 "ManifestKit", "GatewayModel", "GatewayStore", "GatewayServer", "AdminAPI", "GatewayPlan", "GwctlCore",
-                "PolicyAudit", "GatewayStorePostgres",
+                "PolicyAudit", "GatewayStorePostgres", "MockUpstream",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -11,10 +11,16 @@ public struct AdminClient: GatewayAdmin {
     public let serverURL: URL
     public var targetDescription: String { serverURL.absoluteString }
     let client: Client
+    private let httpClient: HTTPClient
+    private let token: String?
+    private let timeout: TimeAmount
 
     /// A client for the gateway at `serverURL` (e.g. `http://127.0.0.1:8080`), authenticating with `token`.
     public init(serverURL: URL, token: String?, httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(120)) {
         self.serverURL = serverURL
+        self.httpClient = httpClient
+        self.token = token
+        self.timeout = timeout
         client = Client(
             serverURL: serverURL,
             configuration: .init(jsonEncodingOptions: [.withoutEscapingSlashes]),
@@ -22,11 +28,26 @@ public struct AdminClient: GatewayAdmin {
             middlewares: [BearerToken(token: token)])
     }
 
+    /// The whole state. Read past the generated client: at 100k keys the body is 34 MiB, and
+    /// `GatewayState.decodeJSON` decodes it in a third of the time `JSONDecoder` takes.
     public func state() async throws -> GatewayState {
-        switch try await call({ try await client.getState() }) {
-        case .ok(let ok): return try ok.body.json
-        case .default(let status, let error): throw Self.error(status, try? error.body.json)
+        var request = HTTPClientRequest(url: serverURL.appendingPathComponent("admin/v1/state").absoluteString)
+        if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
+        request.headers.add(name: "accept", value: "application/json")
+        let (status, body): (Int, ByteBuffer)
+        do {
+            let response = try await httpClient.execute(request, timeout: timeout)
+            status = Int(response.status.code)
+            body = try await response.body.collect(upTo: .max)
+        } catch {
+            throw GatewayAdminError.transport(String(describing: error))
         }
+        let bytes = Array(body.readableBytesView)
+        guard status == 200 else {
+            throw Self.error(
+                status, try? JSONDecoder().decode(Components.Schemas.ErrorResponse.self, from: Data(bytes)))
+        }
+        return try GatewayState.decodeJSON(bytes)
     }
 
     public func apply(_ changeset: Changeset) async throws -> ChangesetResult {

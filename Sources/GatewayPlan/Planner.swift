@@ -28,38 +28,20 @@ public struct Planner: Sendable {
     }
 
     public func plan(desired: DesiredRecords, actual: GatewayState, target: String) -> Plan {
-        let wanted = Self.resources(desired.asState)
-        var live: [ResourceRef: (resource: StoredResource, status: RecordStatus?, fingerprint: SecretFingerprint?)] =
-            [:]
-        for (ref, resource) in Self.resources(actual) {
-            live[ref] = (resource.normalised, resource.status, resource.fingerprint)
-        }
-        var actions: [PlannedAction] = []
-        var unmanaged: [ResourceRef] = []
-        var errors: [String] = []
-
-        for (ref, resource) in wanted where inScope(ref) {
-            let secret = desired.secrets[ref]
-            guard let current = live[ref] else {
-                actions.append(create(ref, resource, secret: secret))
-                continue
-            }
-            if let action = update(ref, from: current, to: resource, secret: secret) { actions.append(action) }
-        }
-        for (ref, current) in live where wanted[ref] == nil && inScope(ref) {
-            guard current.status?.managedBy == options.managedBy else {
-                unmanaged.append(ref)
-                continue
-            }
-            if current.resource.metadata?.protected == true {
-                errors.append(
-                    "\(ref) is protected (metadata.protected: true) and cannot be deleted; remove the flag first")
-            }
-            actions.append(
-                PlannedAction(
-                    action: .delete, target: ref, changes: [], secret: nil, notes: Self.deleteNotes(ref),
-                    operation: ChangeOperation(op: .delete, target: ref, ifRevision: current.status?.revision)))
-        }
+        var pass = Pass(planner: self, secrets: desired.secrets)
+        pass.compare(
+            desired.providers, actual.providers, ref: { .provider($0.metadata.name) }, as: StoredResource.provider)
+        pass.compare(
+            desired.policy.map { [$0] } ?? [], actual.policy.map { [$0] } ?? [], ref: { _ in .policy },
+            as: StoredResource.policy)
+        pass.compare(desired.teams, actual.teams, ref: { .team($0.metadata.name) }, as: StoredResource.team)
+        pass.compare(
+            desired.credentials, actual.credentials, ref: { .credential(team: $0.team, name: $0.name) },
+            as: StoredResource.credential)
+        pass.compare(
+            desired.apiKeys, actual.apiKeys, ref: { .apiKey(team: $0.team, name: $0.name) }, as: StoredResource.apiKey)
+        pass.compare(desired.rules, actual.rules, ref: { .rule($0.metadata.name) }, as: StoredResource.rule)
+        var (actions, unmanaged, errors) = (pass.actions, pass.unmanaged, pass.errors)
         Self.annotateKeyMoves(&actions)
         actions = Self.inApplyOrder(actions)
         unmanaged.sort()
@@ -79,6 +61,67 @@ public struct Planner: Sendable {
         }
         return Plan(
             target: target, stateRevision: actual.revision, actions: actions, unmanaged: unmanaged, errors: errors)
+    }
+
+    /// One walk over the records of each kind: the live ones indexed by reference (positions
+    /// only, so an index of 100k keys moves no records), the desired ones looked up in it.
+    private struct Pass {
+        let planner: Planner
+        let secrets: [ResourceRef: String]
+        var actions: [PlannedAction] = []
+        var unmanaged: [ResourceRef] = []
+        var errors: [String] = []
+
+        init(planner: Planner, secrets: [ResourceRef: String]) {
+            self.planner = planner
+            self.secrets = secrets
+        }
+
+        mutating func compare<Record>(
+            _ wanted: [Record], _ live: [Record], ref: (Record) -> ResourceRef, as wrap: (Record) -> StoredResource
+        ) {
+            var positions: [ResourceRef: Int] = [:]
+            positions.reserveCapacity(live.count)
+            for (position, record) in live.enumerated() { positions[ref(record)] = position }
+            var matched = [Bool](repeating: false, count: live.count)
+            for record in wanted {
+                let target = ref(record)
+                let position = positions[target]
+                if let position { matched[position] = true }
+                guard planner.inScope(target) else { continue }
+                guard let position else {
+                    actions.append(planner.create(target, wrap(record), secret: secrets[target]))
+                    continue
+                }
+                let current = wrap(live[position])
+                if let action = planner.update(
+                    target, from: (current.normalised, current.status, current.fingerprint), to: wrap(record),
+                    secret: secrets[target])
+                {
+                    actions.append(action)
+                }
+            }
+            for (position, record) in live.enumerated() where !matched[position] {
+                let target = ref(record)
+                guard planner.inScope(target) else { continue }
+                delete(target, wrap(record))
+            }
+        }
+
+        private mutating func delete(_ target: ResourceRef, _ current: StoredResource) {
+            guard current.status?.managedBy == planner.options.managedBy else {
+                unmanaged.append(target)
+                return
+            }
+            if current.metadata?.protected == true {
+                errors.append(
+                    "\(target) is protected (metadata.protected: true) and cannot be deleted; remove the flag first")
+            }
+            actions.append(
+                PlannedAction(
+                    action: .delete, target: target, changes: [], secret: nil, notes: Planner.deleteNotes(target),
+                    operation: ChangeOperation(op: .delete, target: target, ifRevision: current.status?.revision)))
+        }
     }
 
     private func inScope(_ ref: ResourceRef) -> Bool {
@@ -166,17 +209,5 @@ public struct Planner: Sendable {
             return (rank, target.team ?? "", target.name, index)
         }
         return keys.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map { actions[$0.3] }
-    }
-
-    static func resources(_ state: GatewayState) -> [ResourceRef: StoredResource] {
-        var map: [ResourceRef: StoredResource] = [:]
-        map.reserveCapacity(state.resourceCount)
-        for record in state.providers { map[.provider(record.metadata.name)] = .provider(record) }
-        if let policy = state.policy { map[.policy] = .policy(policy) }
-        for record in state.teams { map[.team(record.metadata.name)] = .team(record) }
-        for record in state.credentials { map[.credential(team: record.team, name: record.name)] = .credential(record) }
-        for record in state.apiKeys { map[.apiKey(team: record.team, name: record.name)] = .apiKey(record) }
-        for record in state.rules { map[.rule(record.metadata.name)] = .rule(record) }
-        return map
     }
 }

@@ -40,12 +40,14 @@ public struct GatewayRuntime: Sendable {
     let cache: SnapshotCache
     let limiter: RateLimiter
     let activity: KeyActivity
+    let usage: UsageWriter
     let configuration: GatewayConfiguration
 
-    public init(store: any GatewayStore, configuration: GatewayConfiguration) {
+    public init(store: any GatewayStore, configuration: GatewayConfiguration, logger: Logger) {
         cache = SnapshotCache(store: store)
         limiter = RateLimiter()
         activity = KeyActivity()
+        usage = UsageWriter(store: store, logger: logger)
         self.configuration = configuration
     }
 }
@@ -57,7 +59,7 @@ public enum GatewayApplication {
         store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger,
         runtime: GatewayRuntime? = nil, httpClient: HTTPClient = .shared
     ) throws -> Router<BasicRequestContext> {
-        let runtime = runtime ?? GatewayRuntime(store: store, configuration: configuration)
+        let runtime = runtime ?? GatewayRuntime(store: store, configuration: configuration, logger: logger)
         let router = Router()
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: RouteGuardMiddleware(table: .gateway))
@@ -65,10 +67,13 @@ public enum GatewayApplication {
         router.add(middleware: AdminAuthMiddleware(tokens: tokens))
         router.add(middleware: StateResponder(store: store, logger: logger))
         // Compact JSON: a 100k-key state is tens of megabytes, and indentation would add a third.
-        try AdminAPIHandler(store: store, cache: runtime.cache, limiter: runtime.limiter, logger: logger)
-            .registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.withoutEscapingSlashes]))
+        try AdminAPIHandler(
+            store: store, cache: runtime.cache, limiter: runtime.limiter, usage: runtime.usage, logger: logger
+        )
+        .registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.withoutEscapingSlashes]))
         let plane = DataPlane(
             store: store, cache: runtime.cache, limiter: runtime.limiter, activity: runtime.activity,
+            usage: runtime.usage,
             dispatch: UpstreamDispatch(
                 http: HTTPProviderAdapter(client: httpClient), vault: store,
                 timeoutSeconds: configuration.upstreamTimeoutSeconds),
@@ -85,7 +90,7 @@ public enum GatewayApplication {
         store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let runtime = GatewayRuntime(store: store, configuration: configuration)
+        let runtime = GatewayRuntime(store: store, configuration: configuration, logger: logger)
         return Application(
             router: try router(
                 store: store, tokens: tokens, configuration: configuration, logger: logger, runtime: runtime),
@@ -95,6 +100,7 @@ public enum GatewayApplication {
                 SnapshotRefresher(
                     cache: runtime.cache, feed: store as? any StateChangeFeed, interval: configuration.reloadInterval,
                     logger: logger),
+                UsageRecorder(writer: runtime.usage),
                 KeyActivityRecorder(
                     activity: runtime.activity, store: store, interval: configuration.keyUseFlushInterval,
                     logger: logger),

@@ -24,9 +24,10 @@ public protocol GatewayStore: SpendLedger, SecretVault {
     func credits(team: String) async throws -> CreditBalance?
     /// Audit entries with id greater than `after`, oldest first, at most `limit`.
     func auditLog(after: Int64, limit: Int) async throws -> [AuditEntry]
-    /// Records a served request; for system-credential spend, debits the team's credits by its cost
-    /// in the same transaction. Usage does not bump the state revision (it is not configuration).
-    func recordUsage(_ usage: UsageRecord) async throws
+    /// Records served requests in one transaction; for system-credential spend, debits the teams'
+    /// credits by the cost in the same transaction. Usage does not bump the state revision (it is
+    /// not configuration).
+    func recordUsage(_ records: [UsageRecord]) async throws
     /// Usage at or after `since`, oldest first, optionally for one team.
     func usage(since: Timestamp, team: String?) async throws -> [UsageRecord]
     /// The hash and identity of every API key: the data plane's authentication index.
@@ -75,4 +76,11 @@ public protocol StateChangeFeed: Sendable {
     /// Calls `onChange` after each committed change (and once when watching starts, for what
     /// happened before), until cancelled.
     func watchChanges(_ onChange: @escaping @Sendable () async -> Void) async
+}
+
+extension GatewayStore {
+    /// Records one served request (see `recordUsage(_:)` for a batch).
+    public func recordUsage(_ usage: UsageRecord) async throws {
+        try await recordUsage([usage])
+    }
 }

@@ -4,22 +4,25 @@ import GatewayStore
 import PostgresNIO
 
 extension PostgresGatewayStore {
-    public func recordUsage(_ usage: UsageRecord) async throws {
+    public func recordUsage(_ records: [UsageRecord]) async throws {
+        guard !records.isEmpty else { return }
         let logger = self.logger
         try await transaction { connection in
-            try await connection.query(
-                """
-                INSERT INTO usage_records (request_id, team, key_name, model, provider, credential_kind,
-                    credential_name, input_tokens, output_tokens, cost_micro_usd, at)
-                VALUES (\(usage.requestID), \(usage.team), \(usage.key), \(usage.model), \(usage.provider),
-                    \(usage.credentialKind.rawValue), \(usage.credentialName), \(Int64(usage.inputTokens)),
-                    \(Int64(usage.outputTokens)), \(usage.costMicroUSD), \(usage.at.description))
-                """, logger: logger)
-            // BYOK spend is the team's own: only system-credential spend is paid from credits.
-            guard usage.credentialKind == .system, usage.costMicroUSD != 0 else { return }
-            _ = try await PostgresCreditLedger.adjust(
-                connection, team: usage.team, delta: -usage.costMicroUSD, reason: "request \(usage.requestID)",
-                actor: "gateway", at: usage.at, logger: logger)
+            for usage in records {
+                try await connection.query(
+                    """
+                    INSERT INTO usage_records (request_id, team, key_name, model, provider, credential_kind,
+                        credential_name, input_tokens, output_tokens, cost_micro_usd, at)
+                    VALUES (\(usage.requestID), \(usage.team), \(usage.key), \(usage.model), \(usage.provider),
+                        \(usage.credentialKind.rawValue), \(usage.credentialName), \(Int64(usage.inputTokens)),
+                        \(Int64(usage.outputTokens)), \(usage.costMicroUSD), \(usage.at.description))
+                    """, logger: logger)
+                // BYOK spend is the team's own: only system-credential spend is paid from credits.
+                guard usage.credentialKind == .system, usage.costMicroUSD != 0 else { continue }
+                _ = try await PostgresCreditLedger.adjust(
+                    connection, team: usage.team, delta: -usage.costMicroUSD, reason: "request \(usage.requestID)",
+                    actor: "gateway", at: usage.at, logger: logger)
+            }
         }
     }
 

@@ -31,6 +31,12 @@ public enum GatewayTarget: Sendable {
         }
     }
 
+    /// Whether the target is a file on this machine (reading it contacts nothing).
+    public var isLocal: Bool {
+        if case .embedded = self { return true }
+        return false
+    }
+
     /// A client for reading; an embedded state that does not exist yet reads as empty, and
     /// nothing is created until something is applied.
     public func reader() throws -> (any GatewayAdmin)? {

@@ -6,7 +6,8 @@ import YAMLCore
 
 /// The plan-time lint (run by `validate`, `plan` and `apply`): the audit's findings on the
 /// desired state, placed at the manifest line they are about. Error findings make the manifests
-/// invalid, so a plan stops before anything is contacted; warnings are shown.
+/// invalid, so a plan stops before anything is changed (`plan` reads the live state while the
+/// lint runs; manifests that fail validation or secret resolution contact nothing); warnings are shown.
 ///
 /// Findings only the live gateway can know (use, ownership) and ones that restate the manifest
 /// (a suspended team's keys, keys without expiry) are left to `gwctl audit`.

@@ -4,7 +4,8 @@ import GatewayPlan
 import ManifestKit
 
 /// Manifests in, plan out: load and validate, resolve secrets, read the live state, diff.
-/// Stops at the first stage that fails, with every diagnostic of that stage.
+/// Stops at the first stage that fails (loading; then secrets and lint together), with every
+/// diagnostic of that stage.
 public struct PlanSession: Sendable {
     public var paths: [String]
     public var target: GatewayTarget
@@ -22,20 +23,48 @@ public struct PlanSession: Sendable {
 
     /// The outcome of planning.
     public enum Outcome: Sendable {
-        /// The manifests or their secrets are wrong; nothing was contacted.
+        /// The manifests, their secrets or the lint found errors; nothing was changed (and, unless
+        /// only the lint failed, nothing contacted).
         case invalid([Diagnostic])
         case planned(Plan, desired: DesiredRecords, references: [ResourceRef: SecretReference], warnings: [Diagnostic])
     }
 
     public func run() async throws -> Outcome {
+        // The embedded state is a local file: it is read while the manifests load, on the other
+        // core. A gatewayd is read once the manifests and their secrets are valid, while the lint
+        // runs; reading changes nothing, and a lint error still discards the plan.
+        let target = self.target
+        let read: @Sendable () async throws -> GatewayState = { try await target.reader()?.state() ?? GatewayState() }
+        let early: Task<GatewayState, any Error>? = target.isLocal ? Task { try await read() } : nil
         var manifests = ManifestLoader().load(paths: paths)
-        ManifestLint.lint(&manifests)
-        guard manifests.isValid else { return .invalid(manifests.diagnostics) }
+        guard manifests.isValid else {
+            early?.cancel()
+            return .invalid(manifests.diagnostics)
+        }
+        let loaded = manifests
+        let lint = Task { ManifestLint.diagnostics(for: loaded, now: .now) }
         let (secrets, secretDiagnostics) = resolver.resolve(manifests)
-        guard secretDiagnostics.isEmpty else { return .invalid(manifests.diagnostics + secretDiagnostics) }
+        func linted() async -> Bool {
+            manifests.diagnostics = (manifests.diagnostics + (await lint.value)).sortedByLocation()
+            return manifests.isValid && secretDiagnostics.isEmpty
+        }
+        guard secretDiagnostics.isEmpty else {
+            early?.cancel()
+            _ = await linted()
+            return .invalid(manifests.diagnostics + secretDiagnostics)
+        }
+        let state = early ?? Task { try await read() }
         let desired = DesiredRecords(state: manifests.state, secrets: secrets)
-        let actual = try await target.reader()?.state() ?? GatewayState()
+        let actual: GatewayState
+        do {
+            actual = try await state.value
+        } catch {
+            // The manifests' own errors come first: they are what the user must fix.
+            guard await linted() else { return .invalid(manifests.diagnostics) }
+            throw error
+        }
         let plan = Planner(options: options).plan(desired: desired, actual: actual, target: target.description)
+        guard await linted() else { return .invalid(manifests.diagnostics) }
         return .planned(
             plan, desired: desired, references: SecretResolver.references(in: manifests),
             warnings: manifests.diagnostics)

@@ -126,7 +126,7 @@ public final class MockUpstream: Sendable {
         return response
     }
 
-    private static func json(_ data: Data) -> Response {
+    private static func json(_ data: [UInt8]) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -6,8 +6,9 @@ import CYAML
 /// owns everything above events: node construction, duplicate keys, anchors and their limits.
 public enum YAMLParser {
     /// Parses every document of `bytes`. Never throws: problems come back in the stream.
-    public static func parse(_ bytes: [UInt8], limits: YAMLLimits = .default) -> YAMLStream {
-        var builder = NodeBuilder(limits: limits)
+    /// `firstLine` numbers the first line of `bytes`, for a piece cut from a larger file.
+    public static func parse(_ bytes: [UInt8], limits: YAMLLimits = .default, firstLine: Int = 1) -> YAMLStream {
+        var builder = NodeBuilder(limits: limits, lineOffset: firstLine - 1)
         bytes.withUnsafeBufferPointer { buffer in
             var parser = yaml_parser_t()
             guard yaml_parser_initialize(&parser) == 1 else {
@@ -21,7 +22,7 @@ public enum YAMLParser {
             var event = yaml_event_t()
             while !builder.stopped {
                 guard yaml_parser_parse(&parser, &event) == 1 else {
-                    builder.problems.append(syntaxProblem(parser, buffer))
+                    builder.problems.append(syntaxProblem(parser, buffer, lineOffset: firstLine - 1))
                     builder.stopped = true
                     break
                 }
@@ -40,8 +41,8 @@ public enum YAMLParser {
     }
 
     /// The line and column of a byte offset, counting columns in Unicode scalars as libyaml does.
-    private static func mark(ofByte offset: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Mark {
-        var line = 1
+    private static func mark(ofByte offset: Int, in buffer: UnsafeBufferPointer<UInt8>, lineOffset: Int) -> Mark {
+        var line = 1 + lineOffset
         var column = 1
         for byte in buffer.prefix(max(0, min(offset, buffer.count))) {
             if byte == 10 {
@@ -54,7 +55,9 @@ public enum YAMLParser {
         return Mark(line: line, column: column)
     }
 
-    private static func syntaxProblem(_ parser: yaml_parser_t, _ buffer: UnsafeBufferPointer<UInt8>) -> YAMLProblem {
+    private static func syntaxProblem(
+        _ parser: yaml_parser_t, _ buffer: UnsafeBufferPointer<UInt8>, lineOffset: Int
+    ) -> YAMLProblem {
         var message = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
         if parser.error == YAML_READER_ERROR {
             // Reader errors (bad encoding) carry a byte offset rather than a mark.
@@ -62,13 +65,16 @@ public enum YAMLParser {
                 message += " (byte 0x\(String(UInt8(truncatingIfNeeded: parser.problem_value), radix: 16)))"
             }
             message += " at byte offset \(parser.problem_offset)"
-            return YAMLProblem(.syntax(message), at: mark(ofByte: parser.problem_offset, in: buffer))
+            return YAMLProblem(
+                .syntax(message), at: mark(ofByte: parser.problem_offset, in: buffer, lineOffset: lineOffset))
         }
-        let mark = Mark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+        let mark = Mark(
+            line: Int(parser.problem_mark.line) + 1 + lineOffset, column: Int(parser.problem_mark.column) + 1)
         guard let context = parser.context.map({ String(cString: $0) }) else {
             return YAMLProblem(.syntax(message), at: mark)
         }
-        let contextMark = Mark(line: Int(parser.context_mark.line) + 1, column: Int(parser.context_mark.column) + 1)
+        let contextMark = Mark(
+            line: Int(parser.context_mark.line) + 1 + lineOffset, column: Int(parser.context_mark.column) + 1)
         return YAMLProblem(
             .syntax(message), at: mark, context: YAMLProblem.Context(description: context, mark: contextMark))
     }
@@ -91,6 +97,8 @@ private struct NodeBuilder {
     }
 
     let limits: YAMLLimits
+    /// Lines before the parsed text, added to every mark.
+    let lineOffset: Int
     var documents: [YAMLDocument] = []
     var problems: [YAMLProblem] = []
     var stopped = false
@@ -102,8 +110,9 @@ private struct NodeBuilder {
     private var documentRoot: YAMLNode?
     private var expandedByAliases = 0
 
-    init(limits: YAMLLimits) {
+    init(limits: YAMLLimits, lineOffset: Int) {
         self.limits = limits
+        self.lineOffset = lineOffset
     }
 
     mutating func fail(_ kind: YAMLProblem.Kind, at mark: Mark) {
@@ -112,7 +121,7 @@ private struct NodeBuilder {
     }
 
     mutating func consume(_ event: inout yaml_event_t) {
-        let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+        let mark = Mark(line: Int(event.start_mark.line) + 1 + lineOffset, column: Int(event.start_mark.column) + 1)
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
             anchors.removeAll(keepingCapacity: true)

@@ -11,6 +11,7 @@ struct ValidateBenchmark: ParsableCommand {
     @Option(help: "Number of teams.") var teams = 10_000
     @Option(help: "Keys per team.") var keysPerTeam = 10
     @Option(help: "Timed runs (after one warm-up).") var iterations = 5
+    @Option(help: "Pieces a file is parsed in at once (default: one per core; 1 is serial).") var parallelism: Int?
 
     func run() throws {
         let text = SyntheticManifest.yaml(teams: teams, keysPerTeam: keysPerTeam)
@@ -22,7 +23,9 @@ struct ValidateBenchmark: ParsableCommand {
         let megabytes = Double(text.utf8.count) / 1_048_576
         print(String(format: "manifest: %.1f MiB, %d teams, %d keys", megabytes, teams, teams * keysPerTeam))
 
-        let loader = ManifestLoader()
+        var options = ManifestLoader.Options()
+        if let parallelism { options.parallelism = parallelism }
+        let loader = ManifestLoader(options: options)
         var timings: [Double] = []
         for iteration in 0...iterations {
             let start = ContinuousClock.now

@@ -1,4 +1,5 @@
 import GatewayModel
+import Synchronization
 
 /// Step 8 of admission: calls the route's candidates in order until one serves. A 5xx, a 429, a
 /// timeout or a connection error moves on to the next candidate; any other 4xx ends the request,
@@ -7,6 +8,7 @@ public struct UpstreamDispatch: Sendable {
     let http: any ProviderAdapter
     let mock: any ProviderAdapter
     let vault: any SecretVault
+    let secrets = SecretCache()
     public let timeoutSeconds: Double
 
     public init(http: any ProviderAdapter, vault: any SecretVault, timeoutSeconds: Double) {
@@ -14,6 +16,23 @@ public struct UpstreamDispatch: Sendable {
         self.mock = MockProviderAdapter()
         self.vault = vault
         self.timeoutSeconds = timeoutSeconds
+    }
+
+    /// Decrypted secrets by resource and the revision that wrote them, so a request does not read
+    /// and open one from the store each time; any change to the resource changes its revision.
+    final class SecretCache: Sendable {
+        private let entries = Mutex<[ResourceRef: (revision: Int64, secret: String?)]>([:])
+
+        func secret(
+            of ref: ResourceRef, revision: Int64?, from vault: any SecretVault
+        ) async throws -> String? {
+            if let revision, let entry = entries.withLock({ $0[ref] }), entry.revision == revision {
+                return entry.secret
+            }
+            let secret = try await vault.secret(of: ref)
+            if let revision { entries.withLock { $0[ref] = (revision, secret) } }
+            return secret
+        }
     }
 
     /// What served the request.
@@ -40,12 +59,17 @@ public struct UpstreamDispatch: Sendable {
                 case .teamBYOK:
                     let team = admission.team?.metadata.name ?? ""
                     let name = candidate.credentialName ?? ""
-                    secret = try await vault.secret(of: .credential(team: team, name: name))
-                    options =
-                        snapshot.credentials(team: team, provider: candidate.provider)
-                        .first { $0.name == name }?.options ?? [:]
+                    let credential = snapshot.credentials(team: team, provider: candidate.provider)
+                        .first { $0.name == name }
+                    secret = try await secrets.secret(
+                        of: .credential(team: team, name: name), revision: credential?.status?.revision, from: vault)
+                    options = credential?.options ?? [:]
                 case .system:
-                    secret = provider.type == .mock ? nil : try await vault.secret(of: .provider(candidate.provider))
+                    secret =
+                        provider.type == .mock
+                        ? nil
+                        : try await secrets.secret(
+                            of: .provider(candidate.provider), revision: provider.status?.revision, from: vault)
                 }
             } catch {
                 failures.append((candidate, UpstreamFailure(.connection, "its secret could not be read: \(error)")))

@@ -84,16 +84,4 @@ public enum JSON: Sendable, Hashable, Codable {
     }
 
     public static func int(_ value: Int) -> JSON { .number(Double(value)) }
-
-    /// Parses a JSON document.
-    public static func parse<Bytes: Collection>(_ bytes: Bytes) throws -> JSON where Bytes.Element == UInt8 {
-        try JSONDecoder().decode(JSON.self, from: Data(bytes))
-    }
-
-    /// Compact JSON, slashes unescaped.
-    public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
-    }
 }

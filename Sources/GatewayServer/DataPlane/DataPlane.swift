@@ -15,6 +15,7 @@ struct DataPlane: Sendable {
     let cache: SnapshotCache
     let limiter: RateLimiter
     let activity: KeyActivity
+    let usage: UsageWriter
     let dispatch: UpstreamDispatch
     let logger: Logger
 
@@ -118,7 +119,7 @@ struct DataPlane: Sendable {
         }
     }
 
-    /// Records usage (debiting credits for system-credential spend) and charges token rate limits.
+    /// Queues the usage record (which debits credits for system-credential spend) and charges token rate limits.
     func account(
         _ admission: Admission, _ candidate: RouteCandidate, _ usage: TokenUsage, requestID: String,
         snapshot: GatewaySnapshot
@@ -128,16 +129,12 @@ struct DataPlane: Sendable {
             .model.pricing
         let cost = pricing?.costMicroUSD(inputTokens: usage.input, outputTokens: usage.output) ?? 0
         limiter.charge(tokens: usage.total, team: team, key: key)
-        do {
-            try await store.recordUsage(
-                UsageRecord(
-                    requestID: requestID, team: team.metadata.name, key: key.name, model: candidate.model,
-                    provider: candidate.provider, credentialKind: candidate.credentialKind,
-                    credentialName: candidate.credentialName, inputTokens: usage.input, outputTokens: usage.output,
-                    costMicroUSD: cost))
-        } catch {
-            logger.error("cannot record usage", metadata: ["requestId": .string(requestID), "reason": "\(error)"])
-        }
+        self.usage.note(
+            UsageRecord(
+                requestID: requestID, team: team.metadata.name, key: key.name, model: candidate.model,
+                provider: candidate.provider, credentialKind: candidate.credentialKind,
+                credentialName: candidate.credentialName, inputTokens: usage.input, outputTokens: usage.output,
+                costMicroUSD: cost))
     }
 
     /// One line per request: who, what, how it was served or why it was refused. Never content.

@@ -26,7 +26,7 @@ package enum RecordCoding {
 
     /// Decodes a stored row of `kind` into its record, with status and read-only fields filled in.
     package static func resource(_ kind: ResourceKind, row: StoredRow, decoder: JSONDecoder) throws -> StoredResource {
-        let spec = Data(row.spec.utf8)
+        var spec: Data { Data(row.spec.utf8) }
         switch kind {
         case .provider:
             var record = try decoder.decode(ProviderRecord.self, from: spec)
@@ -47,7 +47,7 @@ package enum RecordCoding {
             record.status = status(row)
             return .credential(record)
         case .apiKey:
-            var record = try decoder.decode(APIKeyRecord.self, from: spec)
+            var record = try APIKeyRecord.fastDecoded(row.spec) ?? decoder.decode(APIKeyRecord.self, from: spec)
             record.prefix = row.prefix
             record.lastUsedAt = row.lastUsedAt.flatMap(Timestamp.init(rfc3339:))
             record.status = status(row)

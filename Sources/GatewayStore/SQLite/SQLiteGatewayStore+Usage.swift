@@ -3,25 +3,27 @@ import GRDB
 import GatewayModel
 
 extension SQLiteGatewayStore {
-    public func recordUsage(_ usage: UsageRecord) async throws {
+    public func recordUsage(_ records: [UsageRecord]) async throws {
+        guard !records.isEmpty else { return }
         try await pool.write { db in
-            try db.execute(
+            let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO usage_records (request_id, team, key_name, model, provider, credential_kind,
                         credential_name, input_tokens, output_tokens, cost_micro_usd, at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """)
+            for usage in records {
+                try insert.execute(arguments: [
                     usage.requestID, usage.team, usage.key, usage.model, usage.provider, usage.credentialKind.rawValue,
                     usage.credentialName, usage.inputTokens, usage.outputTokens, usage.costMicroUSD,
                     usage.at.description,
                 ])
-            // BYOK spend is the team's own: only system-credential spend is paid from credits.
-            guard usage.credentialKind == .system, usage.costMicroUSD != 0 else { return }
-            _ = try CreditLedger.adjust(
-                db, team: usage.team, delta: -usage.costMicroUSD, reason: "request \(usage.requestID)",
-                actor: "gateway",
-                at: usage.at)
+                // BYOK spend is the team's own: only system-credential spend is paid from credits.
+                guard usage.credentialKind == .system, usage.costMicroUSD != 0 else { continue }
+                _ = try CreditLedger.adjust(
+                    db, team: usage.team, delta: -usage.costMicroUSD, reason: "request \(usage.requestID)",
+                    actor: "gateway", at: usage.at)
+            }
         }
     }
 

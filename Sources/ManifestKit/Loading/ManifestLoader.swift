@@ -12,10 +12,16 @@ public struct ManifestLoader: Sendable {
         public var limits: YAMLLimits
         /// Files larger than this are refused rather than read.
         public var maxFileBytes: Int
+        /// Pieces a large file is parsed in at once (one per core by default; 1 parses serially).
+        public var parallelism: Int
 
-        public init(limits: YAMLLimits = .default, maxFileBytes: Int = 256 << 20) {
+        public init(
+            limits: YAMLLimits = .default, maxFileBytes: Int = 256 << 20,
+            parallelism: Int = min(8, ProcessInfo.processInfo.activeProcessorCount)
+        ) {
             self.limits = limits
             self.maxFileBytes = maxFileBytes
+            self.parallelism = parallelism
         }
     }
 
@@ -62,16 +68,43 @@ public struct ManifestLoader: Sendable {
         var diagnostics: [Diagnostic] = []
         var documents: [ManifestDocument] = []
         for source in sources {
-            var reader = DocumentReader(file: source.path)
-            reader.read(YAMLParser.parse(source.bytes, limits: options.limits))
-            diagnostics += reader.diagnostics
-            documents += reader.documents
+            for reader in read(source) {
+                diagnostics += reader.diagnostics
+                documents += reader.documents
+            }
         }
         var assembler = ManifestAssembler(documents: documents)
         let (state, kept) = assembler.assemble()
         diagnostics += assembler.diagnostics
         return ManifestSet(
             state: state, diagnostics: diagnostics.sortedByLocation(), documents: kept, files: sources.map(\.path))
+    }
+
+    /// Parses and validates one file; a large one in pieces on every core. A piece with a YAML
+    /// syntax error sends the file back to one parser, so problems read exactly as they would.
+    private func read(_ source: Source) -> [DocumentReader] {
+        let limits = options.limits
+        let chunks = DocumentChunks.split(source.bytes, into: options.parallelism)
+        @Sendable func reader(_ bytes: [UInt8], firstLine: Int) -> DocumentReader {
+            var reader = DocumentReader(file: source.path)
+            reader.read(YAMLParser.parse(bytes, limits: limits, firstLine: firstLine))
+            return reader
+        }
+        guard chunks.count > 1 else { return [reader(source.bytes, firstLine: 1)] }
+        let readers = UnsafeMutableBufferPointer<DocumentReader?>.allocate(capacity: chunks.count)
+        readers.initialize(repeating: nil)
+        defer { readers.deallocate() }
+        // Safe: each iteration writes only its own slot, and concurrentPerform returns after all of them.
+        nonisolated(unsafe) let slots = readers
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
+            let chunk = chunks[index]
+            slots[index] = reader(Array(source.bytes[chunk.range]), firstLine: chunk.firstLine)
+        }
+        let pieces = readers.compactMap { $0 }
+        guard pieces.allSatisfy({ !$0.diagnostics.contains { $0.code == .yamlSyntax } }) else {
+            return [reader(source.bytes, firstLine: 1)]
+        }
+        return pieces
     }
 
     private func read(_ file: String) -> Result<[UInt8], Diagnostic> {
