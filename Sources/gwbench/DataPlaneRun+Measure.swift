@@ -65,7 +65,7 @@ extension DataPlaneRun {
             }
             // The first ten warm the connection pool.
             if index >= 10 {
-                times.append(Double(first.components.attoseconds) / 1e15 + Double(first.components.seconds) * 1000)
+                times.append(seconds(first) * 1000)
             }
         }
         return times
@@ -127,11 +127,5 @@ extension DataPlaneRun {
                     + "| \(added) |")
         }
         return lines.joined(separator: "\n")
-    }
-
-    static func percentile(_ values: [Double], _ p: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, max(0, Int((Double(sorted.count) * p).rounded(.up)) - 1))]
     }
 }

@@ -171,11 +171,5 @@ struct SharedStateRun: Sendable {
         return Int(response.status.code)
     }
 
-    private func percentile(_ values: [Double], _ p: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
-    }
-
     private func ms(_ value: Double) -> String { String(format: "%.2f", value * 1000) }
 }
