@@ -31,31 +31,16 @@ public enum Audit {
 
     public static func run(_ state: GatewayState, target: String, options: Options = Options()) -> AuditReport {
         let index = PolicyIndex(state: state)
-        var reach = KeyReach(index: index)
-        var keyFindings = KeyFindings(index: index, options: options)
+        // Teams outside `--team` are skipped whole: their keys are not reported, and the
+        // credentials their keys use matter only to their own (filtered-out) findings.
+        let teams = index.teams.filter { options.teams?.contains($0.metadata.name) ?? true }
         var keys: [KeyAudit] = []
         var findings: [Finding] = []
         var usedCredentials: Set<String> = []
-        // Teams outside `--team` are skipped whole: their keys are not reported, and the
-        // credentials their keys use matter only to their own (filtered-out) findings.
-        for team in index.teams where options.teams?.contains(team.metadata.name) ?? true {
-            let name = team.metadata.name
-            for key in index.keysByTeam[name] ?? [] {
-                let reached = reach.reach(of: key, team: team)
-                for entry in reached where entry.credentialKind == .teamBYOK {
-                    if let credential = entry.credentialName { usedCredentials.insert(name + "/" + credential) }
-                }
-                findings += keyFindings.findings(for: key, team: team)
-                guard options.keyRows else { continue }
-                let status: KeyAudit.Status =
-                    team.suspension != nil
-                    ? .teamSuspended : key.expiresAt.map { options.now < $0 } == false ? .expired : .active
-                keys.append(
-                    KeyAudit(
-                        team: key.team, name: key.name, prefix: key.prefix, managedBy: key.status?.managedBy,
-                        createdAt: key.status?.createdAt, expiresAt: key.expiresAt, lastUsedAt: key.lastUsedAt,
-                        status: status, reach: status == .active ? reached : []))
-            }
+        for share in TeamShare.audit(teams, index: index, options: options) {
+            keys += share.keys
+            findings += share.findings
+            usedCredentials.formUnion(share.usedCredentials)
         }
         findings += TeamFindings(index: index).findings(usedCredentials: usedCredentials)
         findings += RuleFindings(index: index).findings()

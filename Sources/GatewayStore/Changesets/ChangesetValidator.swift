@@ -5,7 +5,9 @@ import GatewayModel
 ///
 /// The API is a public surface, so it validates what gwctl's manifests already guarantee.
 enum ChangesetValidator {
-    static let maxOperations = 1_000_000
+    /// A bound on one transaction's size. A 1M-key manifest set with its 100k teams and
+    /// credentials is 1.2M operations; over HTTP, gatewayd's body limit binds long before this.
+    static let maxOperations = 4_000_000
 
     static func problems(in changeset: Changeset) -> [ChangeProblem] {
         var problems: [ChangeProblem] = []
