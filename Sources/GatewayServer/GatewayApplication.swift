@@ -40,14 +40,14 @@ public struct GatewayRuntime: Sendable {
     let cache: SnapshotCache
     let limiter: RateLimiter
     let activity: KeyActivity
-    let usage: UsageWriter
+    let usageWriter: UsageWriter
     let configuration: GatewayConfiguration
 
     public init(store: any GatewayStore, configuration: GatewayConfiguration, logger: Logger) {
         cache = SnapshotCache(store: store)
         limiter = RateLimiter()
         activity = KeyActivity()
-        usage = UsageWriter(store: store, logger: logger)
+        usageWriter = UsageWriter(store: store, logger: logger)
         self.configuration = configuration
     }
 }
@@ -68,12 +68,13 @@ public enum GatewayApplication {
         router.add(middleware: StateResponder(store: store, logger: logger))
         // Compact JSON: a 100k-key state is tens of megabytes, and indentation would add a third.
         try AdminAPIHandler(
-            store: store, cache: runtime.cache, limiter: runtime.limiter, usage: runtime.usage, logger: logger
+            store: store, cache: runtime.cache, limiter: runtime.limiter, usageWriter: runtime.usageWriter,
+            logger: logger
         )
         .registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.withoutEscapingSlashes]))
         let plane = DataPlane(
             store: store, cache: runtime.cache, limiter: runtime.limiter, activity: runtime.activity,
-            usage: runtime.usage,
+            usageWriter: runtime.usageWriter,
             dispatch: UpstreamDispatch(
                 http: HTTPProviderAdapter(client: httpClient), vault: store,
                 timeoutSeconds: configuration.upstreamTimeoutSeconds),
@@ -100,7 +101,7 @@ public enum GatewayApplication {
                 SnapshotRefresher(
                     cache: runtime.cache, feed: store as? any StateChangeFeed, interval: configuration.reloadInterval,
                     logger: logger),
-                UsageRecorder(writer: runtime.usage),
+                UsageRecorder(writer: runtime.usageWriter),
                 KeyActivityRecorder(
                     activity: runtime.activity, store: store, interval: configuration.keyUseFlushInterval,
                     logger: logger),

@@ -14,7 +14,7 @@ struct AdminAPIHandler: APIProtocol {
     /// The data plane's rate limits, which explanations read without consuming.
     let limiter: RateLimiter
     /// Served requests' usage not yet written; credit and usage reads write it first.
-    let usage: UsageWriter
+    let usageWriter: UsageWriter
     let logger: Logger
 
     private var actor: String { AdminPrincipal.current?.name ?? "unknown" }
@@ -126,7 +126,7 @@ struct AdminAPIHandler: APIProtocol {
 
     func getCredits(_ input: Operations.GetCredits.Input) async throws -> Operations.GetCredits.Output {
         do {
-            await usage.flush()
+            await usageWriter.flush()
             guard let balance = try await store.credits(team: input.path.team) else {
                 throw StoreError.notFound(.team(input.path.team))
             }
@@ -192,7 +192,7 @@ struct AdminAPIHandler: APIProtocol {
             if let team = input.query.team, !ResourceName.isValid(team) {
                 throw StoreError.invalid("team must be a resource name, got '\(team.prefix(80))'")
             }
-            await usage.flush()
+            await usageWriter.flush()
             let records = try await store.usage(since: since, team: input.query.team)
             return .ok(.init(body: .json(.init(records: records))))
         } catch {

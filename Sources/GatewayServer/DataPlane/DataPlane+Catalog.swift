@@ -97,7 +97,7 @@ extension DataPlane {
             ).response()
         }
         let teamName = team.metadata.name
-        await usage.flush()
+        await usageWriter.flush()
         let balance = try await store.balance(team: teamName)
         var body: [String: JSON] = [
             "team": .string(teamName), "key": .string(key.name), "balanceMicroUSD": .number(Double(balance)),

@@ -15,7 +15,7 @@ struct DataPlane: Sendable {
     let cache: SnapshotCache
     let limiter: RateLimiter
     let activity: KeyActivity
-    let usage: UsageWriter
+    let usageWriter: UsageWriter
     let dispatch: UpstreamDispatch
     let logger: Logger
 
@@ -129,7 +129,7 @@ struct DataPlane: Sendable {
             .model.pricing
         let cost = pricing?.costMicroUSD(inputTokens: usage.input, outputTokens: usage.output) ?? 0
         limiter.charge(tokens: usage.total, team: team, key: key)
-        self.usage.note(
+        usageWriter.note(
             UsageRecord(
                 requestID: requestID, team: team.metadata.name, key: key.name, model: candidate.model,
                 provider: candidate.provider, credentialKind: candidate.credentialKind,
