@@ -14,13 +14,19 @@ public struct AdminClient: GatewayAdmin {
     private let httpClient: HTTPClient
     private let token: String?
     private let timeout: TimeAmount
+    /// How reads and changesets are retried after a lost connection or a 5xx.
+    public let retry: RetryPolicy
 
     /// A client for the gateway at `serverURL` (e.g. `http://127.0.0.1:8080`), authenticating with `token`.
-    public init(serverURL: URL, token: String?, httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(120)) {
+    public init(
+        serverURL: URL, token: String?, httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(120),
+        retry: RetryPolicy = .standard
+    ) {
         self.serverURL = serverURL
         self.httpClient = httpClient
         self.token = token
         self.timeout = timeout
+        self.retry = retry
         client = Client(
             serverURL: serverURL,
             configuration: .init(jsonEncodingOptions: [.withoutEscapingSlashes]),
@@ -31,6 +37,10 @@ public struct AdminClient: GatewayAdmin {
     /// The whole state. Read past the generated client: at 100k keys the body is 34 MiB, and
     /// `GatewayState.decodeJSON` decodes it in a third of the time `JSONDecoder` takes.
     public func state() async throws -> GatewayState {
+        try await retry.run { try await readState() }
+    }
+
+    private func readState() async throws -> GatewayState {
         var request = HTTPClientRequest(url: serverURL.appendingPathComponent("admin/v1/state").absoluteString)
         if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
         request.headers.add(name: "accept", value: "application/json")
@@ -47,43 +57,62 @@ public struct AdminClient: GatewayAdmin {
             throw Self.error(
                 status, try? JSONDecoder().decode(Components.Schemas.ErrorResponse.self, from: Data(bytes)))
         }
-        return try GatewayState.decodeJSON(bytes)
+        do {
+            return try GatewayState.decodeJSON(bytes)
+        } catch {
+            throw GatewayAdminError.transport("the state document was not readable: \(error)")
+        }
     }
 
+    /// Applies the changeset under a fresh idempotency key, retried with that same key after a lost
+    /// answer or a 5xx: the gateway applies it at most once and a retry gets the first answer.
     public func apply(_ changeset: Changeset) async throws -> ChangesetResult {
-        switch try await call({ try await client.applyChangeset(body: .json(changeset)) }) {
-        case .ok(let ok): return try ok.body.json
-        case .default(let status, let error): throw Self.error(status, try? error.body.json)
+        let key = UUID().uuidString
+        return try await retry.run {
+            switch try await call({
+                try await client.applyChangeset(headers: .init(idempotencyKey: key), body: .json(changeset))
+            }) {
+            case .ok(let ok): return try ok.body.json
+            case .default(let status, let error): throw Self.error(status, try? error.body.json)
+            }
         }
     }
 
     public func explain(_ request: ExplainRequest) async throws -> Explanation {
-        switch try await call({ try await client.explain(body: .json(request)) }) {
-        case .ok(let ok): return try ok.body.json
-        case .default(let status, let error): throw Self.error(status, try? error.body.json)
+        try await retry.run {
+            switch try await call({ try await client.explain(body: .json(request)) }) {
+            case .ok(let ok): return try ok.body.json
+            case .default(let status, let error): throw Self.error(status, try? error.body.json)
+            }
         }
     }
 
     /// Usage records at or after `since`, optionally of one team.
     public func usage(since: Timestamp? = nil, team: String? = nil) async throws -> [UsageRecord] {
-        switch try await call({
-            try await client.getUsage(
-                query: .init(since: since.map { Date(timeIntervalSince1970: TimeInterval($0.seconds)) }, team: team))
-        }) {
-        case .ok(let ok): return try ok.body.json.records
-        case .default(let status, let error): throw Self.error(status, try? error.body.json)
+        try await retry.run {
+            switch try await call({
+                try await client.getUsage(
+                    query: .init(
+                        since: since.map { Date(timeIntervalSince1970: TimeInterval($0.seconds)) }, team: team))
+            }) {
+            case .ok(let ok): return try ok.body.json.records
+            case .default(let status, let error): throw Self.error(status, try? error.body.json)
+            }
         }
     }
 
     /// A team's credit balance.
     public func credits(team: String) async throws -> CreditBalance {
-        switch try await call({ try await client.getCredits(path: .init(team: team)) }) {
-        case .ok(let ok): return try ok.body.json
-        case .default(let status, let error): throw Self.error(status, try? error.body.json)
+        try await retry.run {
+            switch try await call({ try await client.getCredits(path: .init(team: team)) }) {
+            case .ok(let ok): return try ok.body.json
+            case .default(let status, let error): throw Self.error(status, try? error.body.json)
+            }
         }
     }
 
-    /// Adds credits to a team.
+    /// Adds credits to a team. Not retried: a grant has no idempotency key, and a retried one
+    /// whose first answer was lost would grant twice.
     public func grantCredits(team: String, _ grant: CreditGrant) async throws -> CreditBalance {
         switch try await call({ try await client.grantCredits(path: .init(team: team), body: .json(grant)) }) {
         case .ok(let ok): return try ok.body.json
@@ -93,9 +122,11 @@ public struct AdminClient: GatewayAdmin {
 
     /// Audit entries after `after`, oldest first.
     public func auditLog(after: Int64 = 0, limit: Int = 1000) async throws -> [AuditEntry] {
-        switch try await call({ try await client.getAuditLog(query: .init(after: after, limit: limit)) }) {
-        case .ok(let ok): return try ok.body.json.entries
-        case .default(let status, let error): throw Self.error(status, try? error.body.json)
+        try await retry.run {
+            switch try await call({ try await client.getAuditLog(query: .init(after: after, limit: limit)) }) {
+            case .ok(let ok): return try ok.body.json.entries
+            case .default(let status, let error): throw Self.error(status, try? error.body.json)
+            }
         }
     }
 

@@ -17,7 +17,11 @@ public protocol GatewayStore: SpendLedger, SecretVault {
     /// Applies every operation or none. Throws `GatewayAdminError.conflict` when a precondition
     /// fails and `GatewayAdminError.invalidChangeset` when an operation is malformed or the result
     /// would be inconsistent (a key of a missing team, a credential for a missing provider, …).
-    func apply(_ changeset: Changeset, actor: String) async throws -> ChangesetResult
+    ///
+    /// With an `idempotencyKey` (see `ChangesetReplay`), a changeset already applied under that key
+    /// is not applied again: the first application's result is returned. The key of another
+    /// changeset throws `StoreError.idempotencyKeyReused`.
+    func apply(_ changeset: Changeset, actor: String, idempotencyKey: String?) async throws -> ChangesetResult
     /// Adds credits to a team (negative amounts correct a grant). Throws `StoreError.notFound`.
     func grantCredits(team: String, _ grant: CreditGrant, actor: String) async throws -> CreditBalance
     /// A team's balance; nil when the team does not exist.
@@ -53,16 +57,25 @@ public struct KeyUse: Sendable, Hashable {
 public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case notFound(ResourceRef)
     case invalid(String)
+    /// An idempotency key came back with a different changeset than the one it first applied.
+    case idempotencyKeyReused(String)
 
     public var description: String {
         switch self {
         case .notFound(let ref): return "\(ref) does not exist"
         case .invalid(let message): return message
+        case .idempotencyKeyReused(let key):
+            return "Idempotency-Key '\(key)' was used for a different changeset"
         }
     }
 }
 
 extension GatewayStore {
+    /// Applies a changeset without an idempotency key.
+    public func apply(_ changeset: Changeset, actor: String) async throws -> ChangesetResult {
+        try await apply(changeset, actor: actor, idempotencyKey: nil)
+    }
+
     public func stateJSON() async throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -10,14 +10,42 @@ import PostgresNIO
 struct PostgresChangesetWriter {
     let secrets: SecretBox
     let actor: String
-    let now: String
+    let now: Timestamp
     let logger: Logger
 
     /// PostgreSQL allows 65,535 parameters per statement; batches stay under it.
     static let maxParameters = 60_000
 
-    func apply(_ changeset: Changeset, on connection: PostgresConnection) async throws -> ChangesetResult {
+    /// Applies the changeset, or, when `idempotencyKey` already applied it, returns that answer.
+    /// The revision lock serialises both, so two retries racing each other apply it once.
+    func apply(
+        _ changeset: Changeset, idempotencyKey: String?, on connection: PostgresConnection
+    ) async throws -> ChangesetResult {
         let current = try await PostgresGatewayStore.lockRevision(on: connection, logger: logger)
+        guard let key = idempotencyKey else { return try await apply(changeset, current: current, on: connection) }
+        let digest = ChangesetReplay.digest(changeset)
+        let stored = try await connection.query(
+            "SELECT digest, key_id, sealed FROM changeset_replays WHERE key = \(key)", logger: logger)
+        for try await (storedDigest, keyID, sealed) in stored.decode((String, String, Data).self) {
+            return try ChangesetReplay.open(
+                SealedSecret(keyID: keyID, combined: sealed), key: key, storedDigest: storedDigest, digest: digest,
+                secrets: secrets)
+        }
+        let result = try await apply(changeset, current: current, on: connection)
+        let sealed = try ChangesetReplay.seal(result, key: key, secrets: secrets)
+        try await connection.query(
+            "DELETE FROM changeset_replays WHERE created_at < \(ChangesetReplay.expiry(now: now))", logger: logger)
+        try await connection.query(
+            """
+            INSERT INTO changeset_replays (key, digest, key_id, sealed, created_at)
+            VALUES (\(key), \(digest), \(sealed.keyID), \(sealed.combined), \(now.description))
+            """, logger: logger)
+        return result
+    }
+
+    private func apply(
+        _ changeset: Changeset, current: Int64, on connection: PostgresConnection
+    ) async throws -> ChangesetResult {
         var existing: [ResourceRef: StoredRow] = [:]
         for (kind, refs) in Dictionary(grouping: changeset.operations.map(\.target), by: \.kind) {
             existing.merge(
@@ -25,7 +53,7 @@ struct PostgresChangesetWriter {
             ) { $1 }
         }
         let prepared = try PreparedChangeset.prepare(
-            changeset, current: current, existing: { existing[$0] }, secrets: secrets, now: now)
+            changeset, current: current, existing: { existing[$0] }, secrets: secrets, now: now.description)
         guard !prepared.writes.isEmpty else { return prepared.result }
 
         // Deletes first (children before parents, as the plan orders them), then inserts and updates.
@@ -129,7 +157,7 @@ struct PostgresChangesetWriter {
         case "spec": binds.append(write.spec)
         case "managed_by": binds.append(write.managedBy)
         case "revision": binds.append(revision)
-        case "created_at", "updated_at": binds.append(now)
+        case "created_at", "updated_at": binds.append(now.description)
         case "provider": binds.append(write.provider ?? "")
         case "secret_key_id": binds.append(sealed?.keyID)
         case "secret_sealed": try binds.append(sealed?.combined)
@@ -153,7 +181,7 @@ struct PostgresChangesetWriter {
         try set("spec", write.spec)
         try set("managed_by", write.managedBy)
         try set("revision", revision)
-        try set("updated_at", now)
+        try set("updated_at", now.description)
         if let provider = write.provider { try set("provider", provider) }
         switch write.secret {
         case .keep: break
@@ -186,7 +214,7 @@ struct PostgresChangesetWriter {
             var tuples: [String] = []
             for entry in batch {
                 let first = binds.count
-                binds.append(now)
+                binds.append(now.description)
                 binds.append(actor)
                 binds.append(entry.operation)
                 binds.append(entry.target.kind.rawValue)

@@ -41,6 +41,9 @@ extension PostgresGatewayStore {
                     count += 1
                 }
             }
+            // Changeset answers kept for retries are not resealed (rare, and they expire within a day).
+            try await connection.query(
+                "DELETE FROM changeset_replays WHERE key_id <> \(secrets.keyring.current.id)", logger: logger)
             return count
         }
     }

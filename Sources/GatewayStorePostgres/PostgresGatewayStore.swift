@@ -114,11 +114,18 @@ public final class PostgresGatewayStore: GatewayStore {
         return try rows[ref].map { try RecordCoding.resource(ref.kind, row: $0, decoder: JSONDecoder()) }
     }
 
-    public func apply(_ changeset: Changeset, actor: String) async throws -> ChangesetResult {
+    public func apply(
+        _ changeset: Changeset, actor: String, idempotencyKey: String?
+    ) async throws
+        -> ChangesetResult
+    {
         try PreparedChangeset.validate(changeset)
+        if let idempotencyKey { try ChangesetReplay.validate(key: idempotencyKey) }
         let writer = PostgresChangesetWriter(
-            secrets: secrets, actor: actor, now: Timestamp.now.description, logger: logger)
-        return try await transaction { connection in try await writer.apply(changeset, on: connection) }
+            secrets: secrets, actor: actor, now: Timestamp.now, logger: logger)
+        return try await transaction { connection in
+            try await writer.apply(changeset, idempotencyKey: idempotencyKey, on: connection)
+        }
     }
 
     public func grantCredits(team: String, _ grant: CreditGrant, actor: String) async throws -> CreditBalance {

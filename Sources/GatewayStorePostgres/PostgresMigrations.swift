@@ -117,7 +117,21 @@ enum PostgresMigrations {
                 )
                 """,
             ]
-        )
+        ),
+        // Answers to changesets sent with an Idempotency-Key, kept a day (`ChangesetReplay`).
+        (
+            "v2-changeset-replays",
+            [
+                """
+                CREATE TABLE changeset_replays (
+                    key TEXT PRIMARY KEY, digest TEXT NOT NULL,
+                    key_id TEXT NOT NULL, sealed BYTEA NOT NULL,
+                    created_at TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX changeset_replays_by_time ON changeset_replays (created_at)",
+            ]
+        ),
     ]
 
     /// Applies every migration not yet applied, each in the transaction that records it.

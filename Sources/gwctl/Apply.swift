@@ -93,6 +93,16 @@ struct ApplyCommand: AsyncParsableCommand {
                     + conflicts.map { "  - \($0)\n" }.joined() + "Nothing was applied. Plan again.\n",
                 to: .standardError)
             throw ExitCode(1)
+        } catch let error as GatewayAdminError where error.isTransient {
+            // Retried with the same idempotency key and still no answer: the changeset applied
+            // entirely or not at all, and only the gateway knows which.
+            Terminal.write(
+                "error: \(error)\nNo answer after retrying: the changeset applied entirely or not at all. "
+                    + "Unless a new plan shows them done, these \(changeset.operations.count) changes did not apply:\n"
+                    + changeset.operations.map { "  - \($0.op.rawValue) \($0.target)\n" }.joined()
+                    + "Run the same apply again: it plans only what is missing.\n",
+                to: .standardError)
+            throw ExitCode(1)
         } catch let error as GatewayAdminError {
             Terminal.write("error: \(error)\nNothing was applied.\n", to: .standardError)
             throw ExitCode(1)

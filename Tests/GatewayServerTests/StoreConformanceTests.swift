@@ -131,6 +131,40 @@ struct StoreConformanceTests {
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func aChangesetSentTwiceUnderOneIdempotencyKeyAppliesOnce(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            _ = try await store.apply(Self.base, actor: "test")
+            let mint = Changeset(operations: [Sample.create(key: Sample.key("payments", "batch"))])
+            // Eight retries racing the first: one applies, every answer is its answer.
+            let results = try await withThrowingTaskGroup(of: ChangesetResult.self) { group in
+                for _ in 0..<8 { group.addTask { try await store.apply(mint, actor: "test", idempotencyKey: "k-1") } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(results).count == 1)
+            #expect(results[0].revision == 2)
+            #expect(results[0].results.first?.secret?.hasPrefix("gw_") == true)
+            #expect(try await store.revision() == 2)
+            #expect(try await store.auditLog(after: 0, limit: 1000).filter { $0.revision == 2 }.count == 1)
+            await #expect(throws: StoreError.idempotencyKeyReused("k-1")) {
+                try await store.apply(
+                    Changeset(operations: [Sample.create(team: Sample.team("other"))]), actor: "test",
+                    idempotencyKey: "k-1")
+            }
+            // A changeset refused under a key is not remembered: the key can carry a corrected one.
+            let stale = Changeset(operations: [Sample.create(key: Sample.key("payments", "batch"))])
+            await #expect(throws: GatewayAdminError.self) {
+                try await store.apply(stale, actor: "test", idempotencyKey: "k-2")
+            }
+            await #expect(throws: StoreError.self) {
+                try await store.apply(mint, actor: "test", idempotencyKey: "not valid")
+            }
+            #expect(try await store.revision() == 2)
+            let fixed = Changeset(operations: [Sample.create(key: Sample.key("payments", "nightly"))])
+            #expect(try await store.apply(fixed, actor: "test", idempotencyKey: "k-2").revision == 3)
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func concurrentDebitsOfOneTeamAreNeverLost(backend: StoreBackend) async throws {
         try await backend.withStore { store in
             _ = try await store.apply(Self.base, actor: "test")

@@ -102,27 +102,20 @@ struct ApplyCommandTests {
             ))
     }
 
-    @Test func appliesToALiveGatewaydOverHTTP() throws {
-        let directory = try workspace()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let portFile = directory.appendingPathComponent("port").path
-        let server = try BuiltProduct("gatewayd").start(
-            [
-                "serve", "--state", directory.appendingPathComponent("gw/state.db").path, "--port", "0", "--init",
-                "--port-file", portFile,
-            ], directory: directory)
-        defer { server.terminate() }
-        let port = try server.waitForFile(portFile)
-        let token = try String(contentsOfFile: directory.appendingPathComponent("gw/admin-token").path, encoding: .utf8)
-        var environment = Self.secretValues
-        environment["GWCTL_GATEWAY"] = "http://127.0.0.1:\(port)"
-        environment["GWCTL_TOKEN"] = token
-        let apply = try run(
-            ["apply", "acme", "--auto-approve", "--keys-out", "keys.json"], in: directory, environment: environment)
-        #expect(apply.status == 0, "\(apply.stderr)")
-        #expect(apply.stdout.contains("Target: gatewayd at http://127.0.0.1:\(port)"))
-        let plan = try run(["plan", "acme", "--detailed-exitcode"], in: directory, environment: environment)
-        #expect(plan.status == 0, "\(plan.stdout)")
-        #expect(!server.output.contains(Self.fileSecret))
+    @Test func appliesToALiveGatewaydOverHTTP() async throws {
+        try await LiveGatewayd.with { gateway in
+            var environment = Self.secretValues
+            environment["GWCTL_GATEWAY"] = gateway.url
+            environment["GWCTL_TOKEN"] = gateway.token
+            let apply = try run(
+                ["apply", "acme", "--auto-approve", "--keys-out", "keys.json"], in: gateway.directory,
+                environment: environment)
+            #expect(apply.status == 0, "\(apply.stderr)")
+            #expect(apply.stdout.contains("Target: gatewayd at \(gateway.url)"))
+            let plan = try run(
+                ["plan", "acme", "--detailed-exitcode"], in: gateway.directory, environment: environment)
+            #expect(plan.status == 0, "\(plan.stdout)")
+            #expect(!gateway.server.output.contains(Self.fileSecret))
+        }
     }
 }

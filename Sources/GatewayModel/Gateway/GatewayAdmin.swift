@@ -29,6 +29,16 @@ public enum GatewayAdminError: Error, Sendable, Hashable, CustomStringConvertibl
     /// The gateway could not be reached or answered something unreadable.
     case transport(String)
 
+    /// Whether the same call may succeed if made again: a lost connection, a timeout, 429, 500,
+    /// 502, 503, 504. Everything else is the gateway's considered answer.
+    public var isTransient: Bool {
+        switch self {
+        case .transport: return true
+        case .failed(let status, _, _): return [429, 500, 502, 503, 504].contains(status)
+        default: return false
+        }
+    }
+
     public var description: String {
         switch self {
         case .conflict(let conflicts):

@@ -108,7 +108,8 @@ struct AdminAPIHandler: APIProtocol {
     func applyChangeset(_ input: Operations.ApplyChangeset.Input) async throws -> Operations.ApplyChangeset.Output {
         do {
             guard case .json(let changeset) = input.body else { throw StoreError.invalid("expected JSON") }
-            let result = try await store.apply(changeset, actor: actor)
+            let result = try await store.apply(
+                changeset, actor: actor, idempotencyKey: input.headers.idempotencyKey)
             await cache.invalidate()
             // Counts only: the result may hold minted secrets, which never reach a log.
             logger.info(
@@ -229,6 +230,8 @@ struct AdminAPIHandler: APIProtocol {
             return (404, body("not_found", "\(ref) does not exist"))
         case StoreError.invalid(let message):
             return (400, body("invalid_request", message))
+        case StoreError.idempotencyKeyReused:
+            return (422, body("idempotency_key_reused", "\(error)"))
         default:
             logger.error("admin request failed", metadata: ["error": .string(String(describing: type(of: error)))])
             return (500, body("internal", "the gateway could not complete the request"))

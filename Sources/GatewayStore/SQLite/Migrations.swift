@@ -96,6 +96,18 @@ enum Migrations {
                     );
                     """)
         }
+        // Answers to changesets sent with an Idempotency-Key, kept a day (`ChangesetReplay`).
+        migrator.registerMigration("v2-changeset-replays") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE changeset_replays (
+                        key TEXT PRIMARY KEY, digest TEXT NOT NULL,
+                        key_id TEXT NOT NULL, sealed BLOB NOT NULL,
+                        created_at TEXT NOT NULL
+                    );
+                    CREATE INDEX changeset_replays_by_time ON changeset_replays (created_at);
+                    """)
+        }
         return migrator
     }
 }

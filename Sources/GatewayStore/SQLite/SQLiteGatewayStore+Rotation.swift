@@ -28,6 +28,10 @@ extension SQLiteGatewayStore {
                     count += 1
                 }
             }
+            // Changeset answers kept for retries are not resealed: a retry across a rotation is rare,
+            // and the answers expire within a day anyway.
+            try db.execute(
+                sql: "DELETE FROM changeset_replays WHERE key_id != ?", arguments: [secrets.keyring.current.id])
             return count
         }
     }

@@ -44,11 +44,38 @@ public final class SQLiteGatewayStore: GatewayStore {
         }
     }
 
-    public func apply(_ changeset: Changeset, actor: String) async throws -> ChangesetResult {
+    public func apply(
+        _ changeset: Changeset, actor: String, idempotencyKey: String?
+    ) async throws
+        -> ChangesetResult
+    {
         let secrets = self.secrets
-        let now = Timestamp.now.description
+        let now = Timestamp.now
+        guard let key = idempotencyKey else {
+            return try await pool.write { db in
+                try SQLiteChangesetWriter(db: db, secrets: secrets, actor: actor, now: now.description).apply(changeset)
+            }
+        }
+        try ChangesetReplay.validate(key: key)
+        let digest = ChangesetReplay.digest(changeset)
         return try await pool.write { db in
-            try SQLiteChangesetWriter(db: db, secrets: secrets, actor: actor, now: now).apply(changeset)
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT digest, key_id, sealed FROM changeset_replays WHERE key = ?", arguments: [key])
+            {
+                return try ChangesetReplay.open(
+                    SealedSecret(keyID: row["key_id"], combined: row["sealed"]), key: key, storedDigest: row["digest"],
+                    digest: digest, secrets: secrets)
+            }
+            let result = try SQLiteChangesetWriter(db: db, secrets: secrets, actor: actor, now: now.description)
+                .apply(changeset)
+            let sealed = try ChangesetReplay.seal(result, key: key, secrets: secrets)
+            try db.execute(
+                sql: "DELETE FROM changeset_replays WHERE created_at < ?", arguments: [ChangesetReplay.expiry(now: now)]
+            )
+            try db.execute(
+                sql: "INSERT INTO changeset_replays (key, digest, key_id, sealed, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [key, digest, sealed.keyID, sealed.combined, now.description])
+            return result
         }
     }
 
