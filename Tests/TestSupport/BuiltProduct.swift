@@ -1,7 +1,7 @@
 import Foundation
 
 /// Runs an executable product of this package, built beside the test bundle.
-public struct BuiltProduct {
+public struct BuiltProduct: Sendable {
     public struct Result: Sendable {
         public var status: Int32
         public var stdout: String
