@@ -203,6 +203,8 @@ let package = Package(
                 "GatewayCrypto",
                 "TestSupport", "YAMLCore", "MockUpstream",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
     ]

@@ -49,7 +49,7 @@ struct LoaderFuzzTests {
 
     @Test func hostileShapesAreBounded() {
         let loader = ManifestLoader()
-        let inputs: [[UInt8]] = [
+        let shapes: [[UInt8]] = [
             Array((String(repeating: "- ", count: 5_000) + "x").utf8),
             Array((String(repeating: "{a: ", count: 3_000) + String(repeating: "}", count: 3_000)).utf8),
             Array(("a: \"" + String(repeating: "x", count: 4 << 20) + "\"").utf8),
@@ -61,6 +61,15 @@ struct LoaderFuzzTests {
             Array("? [complex, key]\n: value\n".utf8),
             Array("apiVersion: gateway/v1\nkind: Team\nmetadata: {name: x}\nspec: {keys: [*undefined]}\n".utf8),
         ]
+        // Billion laughs: nine levels of ten aliases each would expand to 10⁹ nodes.
+        let levels = "abcdefghi".map(String.init)
+        var laughs = "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for (index, level) in levels.enumerated() {
+            let previous = index == 0 ? "l0" : levels[index - 1]
+            laughs +=
+                "\(level): &\(level) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        let inputs = shapes + [Array(laughs.utf8)]
         for (index, bytes) in inputs.enumerated() {
             let manifests = loader.load(sources: [.init(path: "hostile-\(index).yaml", bytes: bytes)])
             #expect(!manifests.isValid, "hostile input \(index) should be refused")
@@ -68,41 +77,56 @@ struct LoaderFuzzTests {
     }
 }
 
-/// Byte-level mutations biased towards YAML's structural characters.
-enum Mutator {
-    static let interesting: [UInt8] = Array(":-[]{}&*!|>'\"#\n \t%@`?,~".utf8) + [0x00, 0xFF, 0xC3, 0xE2, 0x80]
-
-    static func mutate(_ input: [UInt8], corpus: [[UInt8]], random: inout SeededRandom) -> [UInt8] {
-        var bytes = input
-        for _ in 0...random.next(below: 4) {
-            let position = random.next(below: bytes.count + 1)
-            switch random.next(below: 8) {
-            case 0 where !bytes.isEmpty:  // flip a bit
-                let index = min(position, bytes.count - 1)
-                bytes[index] ^= UInt8(1 << random.next(below: 8))
-            case 1:  // insert a structural byte
-                bytes.insert(interesting[random.next(below: interesting.count)], at: position)
-            case 2 where !bytes.isEmpty:  // delete a range
-                let end = min(bytes.count, position + random.next(below: 16) + 1)
-                bytes.removeSubrange(min(position, end)..<end)
-            case 3:  // duplicate a range
-                let end = min(bytes.count, position + random.next(below: 64))
-                bytes.insert(contentsOf: bytes[min(position, end)..<end], at: min(position, bytes.count))
-            case 4:  // truncate
-                bytes = Array(bytes.prefix(position))
-            case 5:  // splice in part of another file
-                let other = corpus[random.next(below: corpus.count)]
-                let start = random.next(below: other.count + 1)
-                let end = min(other.count, start + random.next(below: 200))
-                bytes.insert(contentsOf: other[start..<end], at: position)
-            case 6:  // replace a line's indentation
-                if let newline = bytes[min(position, bytes.count)...].firstIndex(of: 10), newline + 1 < bytes.count {
-                    bytes.insert(contentsOf: Array(repeating: 32, count: random.next(below: 5)), at: newline + 1)
-                }
-            default:  // overwrite with a random byte
-                if !bytes.isEmpty { bytes[min(position, bytes.count - 1)] = UInt8(truncatingIfNeeded: random.next()) }
-            }
+extension LoaderFuzzTests {
+    /// Random YAML built from the grammar's pieces (mappings, sequences, flow and block, anchors,
+    /// aliases, tags, quoted and plain scalars) rather than from the examples.
+    static func randomDocument(_ random: inout SeededRandom, depth: Int = 0) -> String {
+        let scalars = [
+            "gateway/v1", "Team", "x", "'quoted'", "\"esc\\u00e9\"", "1e309", "-0", "~", "yes", "0x1F", "!!str 5",
+            "\"\\xff\"", "2027-06-30T00:00:00Z", "[", "}", "*nowhere", "|\n  block",
+            String(repeating: "z", count: 3_000),
+        ]
+        let keys = ["apiVersion", "kind", "metadata", "name", "spec", "keys", "byok", "models", "<<", "? k", "a b"]
+        if depth > 6 || random.chance(0.3) { return scalars[random.next(below: scalars.count)] }
+        let indent = String(repeating: "  ", count: depth + 1)
+        switch random.next(below: 4) {
+        case 0:
+            return "{"
+                + (0..<random.next(below: 4)).map { _ in
+                    "\(keys[random.next(below: keys.count)]): \(randomDocument(&random, depth: depth + 3))"
+                }.joined(separator: ", ") + "}"
+        case 1:
+            return "["
+                + (0..<random.next(below: 4)).map { _ in randomDocument(&random, depth: depth + 3) }
+                .joined(separator: ", ") + "]"
+        case 2:
+            let anchor = random.chance(0.3) ? "&a\(depth) " : ""
+            return anchor + "\n"
+                + (0..<1 + random.next(below: 4)).map { _ in
+                    "\(indent)\(keys[random.next(below: keys.count)]): \(randomDocument(&random, depth: depth + 1))"
+                }.joined(separator: "\n")
+        default:
+            return "\n"
+                + (0..<1 + random.next(below: 4)).map { _ in
+                    "\(indent)- \(random.chance(0.2) ? "*a\(max(0, depth - 1))" : randomDocument(&random, depth: depth + 1))"
+                }.joined(separator: "\n")
         }
-        return bytes
+    }
+
+    @Test func randomDocumentsYieldDiagnosticsNotCrashes() {
+        var random = SeededRandom(seed: Self.seed ^ 0xD0C)
+        let loader = ManifestLoader()
+        var slowest = Duration.zero
+        for iteration in 0..<Self.iterations / 3 {
+            let documents = (0..<1 + random.next(below: 3)).map { _ in "root: " + Self.randomDocument(&random) }
+            let path = "random-\(iteration).yaml"
+            let start = ContinuousClock.now
+            let manifests = loader.load(
+                sources: [.init(path: path, bytes: Array(documents.joined(separator: "\n---\n").utf8))])
+            slowest = max(slowest, ContinuousClock.now - start)
+            #expect(!manifests.isValid)
+            for diagnostic in manifests.diagnostics { #expect(diagnostic.location.file == path) }
+        }
+        #expect(slowest < .seconds(2), "seed \(Self.seed): slowest input took \(slowest)")
     }
 }
