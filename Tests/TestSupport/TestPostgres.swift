@@ -42,6 +42,11 @@ public enum TestPostgres {
         return components.string ?? server
     }
 
+    /// The database as `pg_dump` writes it: schema and every row, as plain SQL.
+    public static func dump(_ databaseURL: String) throws -> String {
+        try run("/usr/bin/env", ["pg_dump", "--no-owner", databaseURL])
+    }
+
     /// Drops a database made by `freshDatabase` (best effort: connections may linger).
     public static func drop(_ databaseURL: String) {
         guard let server = try? serverURL(), let name = URLComponents(string: databaseURL)?.path.dropFirst() else {

@@ -1,0 +1,209 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MockUpstream
+import NIOCore
+import TestSupport
+import Testing
+
+/// The whole examples/acme flow with known secret values (apply, plan files, rotation, data-plane
+/// requests right and wrong, explain, audit, export, diff, errors), then every byte it left behind
+/// is scanned for them: outputs, gatewayd's log, plan files, exports, the SQLite files and a
+/// PostgreSQL dump. The only place a secret may appear is the `--keys-out` file it was asked for.
+@Suite("Secret scan")
+struct SecretScanTests {
+    static let rotatedBYOK = "az-e2e-legal-rotated-e4f1"
+
+    /// Everything one flow produced, by name, and the secrets it knows of.
+    struct Artifacts {
+        var files: [String: Data] = [:]
+        /// Data-plane answers by status: the flow must have served some requests and refused others.
+        var statuses: [Int: Int] = [:]
+        var secrets: [String] =
+            ApplyCommandTests.secretValues.values.sorted() + [ApplyCommandTests.fileSecret, rotatedBYOK]
+
+        mutating func add(_ name: String, _ result: BuiltProduct.Result) {
+            files[name + ".stdout"] = Data(result.stdout.utf8)
+            files[name + ".stderr"] = Data(result.stderr.utf8)
+        }
+
+        mutating func add(directory: URL, prefix: String) {
+            let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
+            while let url = walker?.nextObject() as? URL {
+                if let data = try? Data(contentsOf: url), !url.hasDirectoryPath {
+                    files[prefix + url.path.dropFirst(directory.path.count)] = data
+                }
+            }
+        }
+
+        /// Each secret found, with where.
+        var leaks: [String] {
+            files.flatMap { name, data in
+                secrets.filter { data.range(of: Data($0.utf8)) != nil }.map { "\(name) holds \($0.prefix(8))…" }
+            }
+        }
+    }
+
+    /// Runs `body` with a mock upstream on loopback standing in for every provider of the copy of
+    /// examples/acme in `directory`, so no request leaves the machine.
+    static func withMockProviders(
+        in directory: URL, _ body: @Sendable () async throws -> Artifacts
+    ) async throws -> Artifacts {
+        let upstream = MockUpstream()
+        let app = Application(router: upstream.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        return try await app.test(.live) { client in
+            let mock = "http://127.0.0.1:\(try #require(client.port))"
+            let providers = directory.appendingPathComponent("acme/providers.yaml")
+            try String(contentsOf: providers, encoding: .utf8)
+                .replacingOccurrences(of: "https://api.openai.com", with: mock)
+                .replacingOccurrences(of: "https://api.anthropic.com", with: mock)
+                .replacingOccurrences(of: "https://acme-eastus.openai.azure.com", with: mock)
+                .write(to: providers, atomically: true, encoding: .utf8)
+            return try await body()
+        }
+    }
+
+    /// Runs the flow against the gatewayd at `url`, working in `directory` (a copy of examples/acme).
+    static func flow(url: String, token: String, directory: URL) async throws -> Artifacts {
+        var artifacts = Artifacts()
+        var environment = ApplyCommandTests.secretValues
+        environment["GWCTL_GATEWAY"] = url
+        environment["GWCTL_TOKEN"] = token
+        let gwctl = BuiltProduct("gwctl")
+        func run(_ name: String, _ arguments: [String], _ env: [String: String]? = nil) throws -> BuiltProduct.Result {
+            let result = try gwctl.run(arguments, environment: env ?? environment, directory: directory)
+            artifacts.add(name, result)
+            return result
+        }
+        #expect(try run("validate", ["validate", "acme"]).status == 0)
+        #expect(try run("plan", ["plan", "acme", "-out", "first.plan"]).status == 0)
+        _ = try run("plan-json", ["plan", "acme", "--json"])
+        _ = try run("plan-markdown", ["plan", "acme", "--markdown"])
+        let apply = try run("apply", ["apply", "first.plan", "--auto-approve", "--keys-out", "keys.json"])
+        #expect(apply.status == 0, "\(apply.stderr)")
+        var minted = try MintedKeysFile.read(directory.appendingPathComponent("keys.json"))
+        #expect(minted.count == 8)
+
+        // Rotation of a key and of a BYOK secret, through a saved plan.
+        let payments = directory.appendingPathComponent("acme/teams/payments.yaml")
+        let text = try String(contentsOf: payments, encoding: .utf8)
+        try text.replacingOccurrences(
+            of: "      rateLimit: {requestsPerMinute: 60}\n",
+            with: "      rateLimit: {requestsPerMinute: 60}\n      rotation: 1\n"
+        ).write(to: payments, atomically: true, encoding: .utf8)
+        var rotated = environment
+        rotated["LEGAL_AZURE_OPENAI_KEY"] = rotatedBYOK
+        _ = try run("plan-rotate", ["plan", "acme", "-out", "rotate.plan"], rotated)
+        let rotate = try run(
+            "apply-rotate", ["apply", "rotate.plan", "--auto-approve", "--keys-out", "rotated.json"], rotated)
+        #expect(rotate.status == 0, "\(rotate.stderr)")
+        let fresh = try MintedKeysFile.read(directory.appendingPathComponent("rotated.json"))
+        #expect(fresh.count == 1)
+        // Retired secrets too: a rotated-out key must not linger anywhere either.
+        artifacts.secrets += Array(minted.values) + Array(fresh.values) + [token]
+        minted.merge(fresh) { $1 }
+
+        // Requests: good keys for models they may and may not use, a wrong key, an admin token as a key.
+        for (index, secret) in minted.values.sorted().enumerated() {
+            for model in ["openai/gpt-5.4-mini", "anthropic/claude-sonnet-4.5", "nobody/none"] {
+                var request = HTTPClientRequest(url: url + "/v1/chat/completions")
+                request.method = .POST
+                request.headers.add(name: "authorization", value: "Bearer \(secret)")
+                request.headers.add(name: "content-type", value: "application/json")
+                request.body = .bytes(
+                    ByteBuffer(string: #"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}]}"#))
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                artifacts.files["request-\(index)-\(model)"] = Data(
+                    buffer: try await response.body.collect(upTo: 1 << 20))
+                artifacts.statuses[Int(response.status.code), default: 0] += 1
+            }
+        }
+        for (name, bearer) in [
+            ("wrong-key", String(minted.values.sorted()[0].dropLast()) + "x"), ("admin-as-key", token),
+        ] {
+            var request = HTTPClientRequest(url: url + "/v1/models")
+            request.headers.add(name: "authorization", value: "Bearer \(bearer)")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            #expect(response.status.code == 401)
+            artifacts.files["request-\(name)"] = Data(buffer: try await response.body.collect(upTo: 1 << 20))
+        }
+
+        #expect(artifacts.statuses[200, default: 0] > 0 && artifacts.statuses.keys.contains { $0 >= 400 })
+        _ = try run("explain", ["explain", "--key", "payments/checkout-backend", "--model", "openai/gpt-5.4-mini"])
+        _ = try run("explain-json", ["explain", "--key", "legal/contracts", "--model", "x/y", "--format", "json"])
+        _ = try run("audit", ["audit"])
+        _ = try run("audit-json", ["audit", "--format", "json"])
+        #expect(try run("export", ["export", "exported"]).status == 0)
+        _ = try run("diff", ["diff", "acme"], rotated)
+        // Errors: an unset secret, a wrong token, a stale plan.
+        var unset = rotated
+        unset["PAYMENTS_AZURE_OPENAI_KEY"] = nil
+        #expect(try run("plan-unset", ["plan", "acme"], unset).status == 1)
+        var wrongToken = rotated
+        wrongToken["GWCTL_TOKEN"] = "gwadm_wrong"
+        #expect(try run("plan-unauthorized", ["plan", "acme"], wrongToken).status == 1)
+        #expect(
+            try run("apply-stale", ["apply", "first.plan", "--auto-approve", "--keys-out", "stale.json"], rotated)
+                .status == 1)
+
+        for name in ["first.plan", "rotate.plan"] {
+            artifacts.files[name] = try Data(contentsOf: directory.appendingPathComponent(name))
+        }
+        artifacts.add(directory: directory.appendingPathComponent("exported"), prefix: "export")
+        // The scan's control: the --keys-out file is where minted secrets belong, and it finds them there.
+        var control = artifacts
+        control.files = ["keys.json": try Data(contentsOf: directory.appendingPathComponent("keys.json"))]
+        #expect(control.leaks.count == 8)
+        return artifacts
+    }
+
+    @Test func theAcmeFlowLeavesNoSecretAnywhereOnSQLite() async throws {
+        try await LiveGatewayd.with { gateway in
+            var artifacts = try await Self.withMockProviders(in: gateway.directory) {
+                try await Self.flow(url: gateway.url, token: gateway.token, directory: gateway.directory)
+            }
+            artifacts.files["gatewayd.log"] = Data(gateway.server.output.utf8)
+            // The state: database, write-ahead log and shared memory, as they are on disk.
+            for suffix in ["", "-wal", "-shm"] {
+                let path = gateway.directory.appendingPathComponent("gw/state.db" + suffix)
+                if let data = try? Data(contentsOf: path) { artifacts.files["state.db" + suffix] = data }
+            }
+            #expect(artifacts.files["state.db"] != nil)
+            // The master key file is `<key-id>:<base64>`; the id is stored beside sealed secrets, the key never.
+            let master = try String(
+                contentsOf: gateway.directory.appendingPathComponent("gw/master.key"), encoding: .utf8)
+            artifacts.secrets.append(
+                String(try #require(master.split(separator: ":").last)).trimmingCharacters(in: .whitespacesAndNewlines))
+            let leaks = artifacts.leaks
+            #expect(leaks.isEmpty, "\(leaks)")
+            print(
+                "secret scan (SQLite): \(artifacts.secrets.count) secrets × \(artifacts.files.count) artifacts, data plane \(artifacts.statuses.sorted { $0.key < $1.key }) (\(artifacts.files.values.reduce(0) { $0 + $1.count }) bytes), \(leaks.count) hits"
+            )
+        }
+    }
+
+    @Test func theAcmeFlowLeavesNoSecretInAPostgreSQLDump() async throws {
+        let database = try TestPostgres.freshDatabase()
+        defer { TestPostgres.drop(database) }
+        let directory = try ApplyCommandTests().workspace()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try BuiltProduct("gatewayd").start(
+            ["serve", "--state", database, "--init", "--port", "0", "--port-file", "port"], directory: directory)
+        defer { server.terminate() }
+        let port = try server.waitForFile(directory.appendingPathComponent("port").path)
+        let token = try String(contentsOf: directory.appendingPathComponent(".gateway/admin-token"), encoding: .utf8)
+        var artifacts = try await Self.withMockProviders(in: directory) {
+            try await Self.flow(url: "http://127.0.0.1:\(port)", token: token, directory: directory)
+        }
+        artifacts.files["gatewayd.log"] = Data(server.output.utf8)
+        let dump = try TestPostgres.dump(database)
+        #expect(dump.contains("CREATE TABLE public.api_keys"))
+        artifacts.files["pg_dump"] = Data(dump.utf8)
+        let leaks = artifacts.leaks
+        #expect(leaks.isEmpty, "\(leaks)")
+        print(
+            "secret scan (PostgreSQL): \(artifacts.secrets.count) secrets × \(artifacts.files.count) artifacts, \(leaks.count) hits"
+        )
+    }
+}
