@@ -36,11 +36,19 @@ final class ChildProcess {
         throw BenchmarkError("\(name) did not start serving \(url); see \(log.path)")
     }
 
+    var pid: Int32 { process.processIdentifier }
+
+    /// Resident memory now, from /proc (VmRSS), in MiB; nil once the process is gone.
+    var residentMegabytes: Int? { statusField("VmRSS:") }
+
     /// Peak resident memory so far, from /proc (VmHWM), in MiB; nil once the process is gone.
-    var peakResidentMegabytes: Int? {
+    var peakResidentMegabytes: Int? { statusField("VmHWM:") }
+
+    /// A memory line of /proc/PID/status, in MiB.
+    private func statusField(_ field: String) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
         else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        for line in status.split(separator: "\n") where line.hasPrefix(field) {
             let kilobytes = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
             return kilobytes / 1024
         }

@@ -89,7 +89,7 @@ struct DataPlaneRun {
     }
 
     /// A state with an OpenAI-compatible provider at the mock, a paid team with credits and one key.
-    private static func prepareState(directory: URL, mockPort: Int) async throws -> String {
+    static func prepareState(directory: URL, mockPort: Int) async throws -> String {
         let store = try StateFiles(statePath: directory.appendingPathComponent("state.db").path).openStore(
             environment: [:], create: true)
         let provider = ProviderRecord(

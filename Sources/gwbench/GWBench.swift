@@ -8,7 +8,7 @@ struct GWBench: AsyncParsableCommand {
         abstract: "Benchmarks for gwctl. Build with -c release before measuring.",
         subcommands: [
             ValidateBenchmark.self, GenerateManifest.self, AdminBenchmark.self, PlanBenchmark.self, AuditBenchmark.self,
-            SharedStateBenchmark.self, DataPlaneBenchmark.self,
+            SharedStateBenchmark.self, DataPlaneBenchmark.self, SoakTest.self,
         ]
     )
 }
