@@ -53,7 +53,9 @@ struct GatewaydProcessTests {
         #expect(server.output.contains(#""msg":"stopped""#))
         #expect(!server.output.contains(token))
 
-        let rotation = try gatewayd.run(["rotate-master-key", "--state", state.appendingPathComponent("state.db").path])
+        let rotation = try await gatewayd.run([
+            "rotate-master-key", "--state", state.appendingPathComponent("state.db").path,
+        ])
         #expect(rotation.status == 0, "\(rotation.stderr)")
         #expect(rotation.stdout.contains("resealed 1 secrets"))
 

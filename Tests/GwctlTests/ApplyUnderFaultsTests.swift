@@ -46,7 +46,7 @@ struct ApplyUnderFaultsTests {
                     var applied = false
                     for _ in 0..<3 where !applied {
                         try? FileManager.default.removeItem(at: gateway.directory.appendingPathComponent("keys.json"))
-                        let apply = try gwctl.run(
+                        let apply = try await gwctl.run(
                             ["apply", "acme", "--auto-approve", "--keys-out", "keys.json"], environment: environment,
                             directory: gateway.directory)
                         if apply.status == 0 {
@@ -64,7 +64,7 @@ struct ApplyUnderFaultsTests {
                         }
                     }
                     #expect(applied, "round \(round) did not apply in 3 tries")
-                    let plan = try gwctl.run(
+                    let plan = try await gwctl.run(
                         ["plan", "acme", "--detailed-exitcode"], environment: direct, directory: gateway.directory)
                     #expect(plan.status == 0, "round \(round): \(plan.stdout)\(plan.stderr)")
                 }
@@ -123,6 +123,36 @@ struct ApplyUnderFaultsTests {
                 let (requests, faults) = proxy.injected
                 for fault in FaultProxy.Fault.allCases { #expect(faults[fault, default: 0] > 0, "no \(fault)") }
                 print("admin client under faults: \(requests) calls, faults \(faults)")
+            }
+        }
+    }
+
+    /// Every changeset call fails: gwctl gives up after its retries and lists what did not apply;
+    /// whether the gateway acted (a lost answer) or not (a 503), the next plan shows the truth.
+    @Test(arguments: [FaultProxy.Fault.serverError, .resetAfterForwarding])
+    func anApplyThatNeverHearsBackListsWhatDidNotApply(fault: FaultProxy.Fault) async throws {
+        try await LiveGatewayd.with { gateway in
+            try await FaultProxy.run(
+                upstream: gateway.url, .init(rate: 1, faults: [fault], methods: ["POST"])
+            ) { proxy in
+                var environment = ApplyCommandTests.secretValues
+                environment["GWCTL_GATEWAY"] = proxy.url
+                environment["GWCTL_TOKEN"] = gateway.token
+                let gwctl = BuiltProduct("gwctl")
+                let apply = try await gwctl.run(
+                    ["apply", "acme", "--auto-approve", "--keys-out", "keys.json"], environment: environment,
+                    directory: gateway.directory)
+                #expect(apply.status == 1)
+                #expect(apply.stderr.contains("No answer after retrying"), "\(apply.stderr)")
+                #expect(apply.stderr.contains("these 25 changes did not apply"))
+                #expect(apply.stderr.contains("  - create team/payments\n"))
+                #expect(proxy.injected.faults[fault] == 6, "one try and five retries")
+                environment["GWCTL_GATEWAY"] = gateway.url
+                let plan = try await gwctl.run(
+                    ["plan", "acme", "--detailed-exitcode"], environment: environment, directory: gateway.directory)
+                // A 503 never reached the gateway; a lost answer did, all of it.
+                #expect(plan.status == (fault == .serverError ? 2 : 0), "\(plan.stdout)")
+                if fault == .serverError { #expect(plan.stdout.contains("Plan: 25 to create")) }
             }
         }
     }

@@ -88,7 +88,7 @@ struct DataPlaneEndToEndTests {
             #expect(balance == 1_000_000 - cost)
 
             // gwctl usage reads the same records, here from the state file gatewayd serves.
-            let report = try scenario.gwctl.run(
+            let report = try await scenario.gwctl.run(
                 ["usage", "--state", "state.db", "--group-by", "provider", "--format", "csv"],
                 directory: scenario.directory)
             #expect(report.status == 0, "\(report.stderr)")
@@ -168,7 +168,7 @@ struct DataPlaneEndToEndTests {
             let manifests = try String(contentsOf: path, encoding: .utf8)
                 .replacingOccurrences(of: "  suspended: {reason: \"chargeback review #4411\"}\n", with: "")
             try manifests.write(to: path, atomically: true, encoding: .utf8)
-            let apply = try scenario.gwctl.run(
+            let apply = try await scenario.gwctl.run(
                 ["apply", "gateway.yaml", "--state", "state.db", "--auto-approve"],
                 environment: [
                     "SYSTEM_A": DataPlaneScenario.systemSecretA, "SYSTEM_B": DataPlaneScenario.systemSecretB,

@@ -143,7 +143,7 @@ struct DataPlaneScenario {
                 let environment = [
                     "SYSTEM_A": systemSecretA, "SYSTEM_B": systemSecretB, "BETA_CLAUDE_KEY": betaBYOKSecret,
                 ]
-                let apply = try BuiltProduct("gwctl").run(
+                let apply = try await BuiltProduct("gwctl").run(
                     ["apply", "gateway.yaml", "--state", "state.db", "--auto-approve", "--keys-out", "keys.json"],
                     environment: environment, directory: directory)
                 guard apply.status == 0 else { throw ScenarioError("apply failed: \(apply.stderr)") }

@@ -31,14 +31,14 @@ struct RacingAppliesTests {
     ) async throws -> [BuiltProduct.Result] {
         let gwctl = BuiltProduct("gwctl")
         for name in [first, second] {
-            let plan = try gwctl.run(
+            let plan = try await gwctl.run(
                 ["plan", name, "-out", "\(name).plan"], environment: environment, directory: gateway.directory)
             #expect(plan.status == 0, "\(plan.stderr)")
         }
         return try await withThrowingTaskGroup(of: BuiltProduct.Result.self) { group in
             for name in [first, second] {
                 group.addTask {
-                    try gwctl.run(
+                    try await gwctl.run(
                         ["apply", "\(name).plan", "--auto-approve"], environment: environment,
                         directory: gateway.directory)
                 }
@@ -58,7 +58,7 @@ struct RacingAppliesTests {
             environment["GWCTL_GATEWAY"] = gateway.url
             environment["GWCTL_TOKEN"] = gateway.token
             let gwctl = BuiltProduct("gwctl")
-            let setup = try gwctl.run(
+            let setup = try await gwctl.run(
                 ["apply", "acme", "--auto-approve", "--keys-out", "keys.json"], environment: environment,
                 directory: gateway.directory)
             #expect(setup.status == 0, "\(setup.stderr)")

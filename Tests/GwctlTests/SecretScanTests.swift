@@ -71,16 +71,18 @@ struct SecretScanTests {
         environment["GWCTL_GATEWAY"] = url
         environment["GWCTL_TOKEN"] = token
         let gwctl = BuiltProduct("gwctl")
-        func run(_ name: String, _ arguments: [String], _ env: [String: String]? = nil) throws -> BuiltProduct.Result {
-            let result = try gwctl.run(arguments, environment: env ?? environment, directory: directory)
+        func run(
+            _ name: String, _ arguments: [String], _ env: [String: String]? = nil
+        ) async throws -> BuiltProduct.Result {
+            let result = try await gwctl.run(arguments, environment: env ?? environment, directory: directory)
             artifacts.add(name, result)
             return result
         }
-        #expect(try run("validate", ["validate", "acme"]).status == 0)
-        #expect(try run("plan", ["plan", "acme", "-out", "first.plan"]).status == 0)
-        _ = try run("plan-json", ["plan", "acme", "--json"])
-        _ = try run("plan-markdown", ["plan", "acme", "--markdown"])
-        let apply = try run("apply", ["apply", "first.plan", "--auto-approve", "--keys-out", "keys.json"])
+        #expect(try await run("validate", ["validate", "acme"]).status == 0)
+        #expect(try await run("plan", ["plan", "acme", "-out", "first.plan"]).status == 0)
+        _ = try await run("plan-json", ["plan", "acme", "--json"])
+        _ = try await run("plan-markdown", ["plan", "acme", "--markdown"])
+        let apply = try await run("apply", ["apply", "first.plan", "--auto-approve", "--keys-out", "keys.json"])
         #expect(apply.status == 0, "\(apply.stderr)")
         var minted = try MintedKeysFile.read(directory.appendingPathComponent("keys.json"))
         #expect(minted.count == 8)
@@ -94,8 +96,8 @@ struct SecretScanTests {
         ).write(to: payments, atomically: true, encoding: .utf8)
         var rotated = environment
         rotated["LEGAL_AZURE_OPENAI_KEY"] = rotatedBYOK
-        _ = try run("plan-rotate", ["plan", "acme", "-out", "rotate.plan"], rotated)
-        let rotate = try run(
+        _ = try await run("plan-rotate", ["plan", "acme", "-out", "rotate.plan"], rotated)
+        let rotate = try await run(
             "apply-rotate", ["apply", "rotate.plan", "--auto-approve", "--keys-out", "rotated.json"], rotated)
         #expect(rotate.status == 0, "\(rotate.stderr)")
         let fresh = try MintedKeysFile.read(directory.appendingPathComponent("rotated.json"))
@@ -130,22 +132,26 @@ struct SecretScanTests {
         }
 
         #expect(artifacts.statuses[200, default: 0] > 0 && artifacts.statuses.keys.contains { $0 >= 400 })
-        _ = try run("explain", ["explain", "--key", "payments/checkout-backend", "--model", "openai/gpt-5.4-mini"])
-        _ = try run("explain-json", ["explain", "--key", "legal/contracts", "--model", "x/y", "--format", "json"])
-        _ = try run("audit", ["audit"])
-        _ = try run("audit-json", ["audit", "--format", "json"])
-        #expect(try run("export", ["export", "exported"]).status == 0)
-        _ = try run("diff", ["diff", "acme"], rotated)
+        _ = try await run(
+            "explain", ["explain", "--key", "payments/checkout-backend", "--model", "openai/gpt-5.4-mini"])
+        _ = try await run(
+            "explain-json", ["explain", "--key", "legal/contracts", "--model", "x/y", "--format", "json"])
+        _ = try await run("audit", ["audit"])
+        _ = try await run("audit-json", ["audit", "--format", "json"])
+        #expect(try await run("export", ["export", "exported"]).status == 0)
+        _ = try await run("diff", ["diff", "acme"], rotated)
         // Errors: an unset secret, a wrong token, a stale plan.
         var unset = rotated
         unset["PAYMENTS_AZURE_OPENAI_KEY"] = nil
-        #expect(try run("plan-unset", ["plan", "acme"], unset).status == 1)
+        #expect(try await run("plan-unset", ["plan", "acme"], unset).status == 1)
         var wrongToken = rotated
         wrongToken["GWCTL_TOKEN"] = "gwadm_wrong"
-        #expect(try run("plan-unauthorized", ["plan", "acme"], wrongToken).status == 1)
+        #expect(try await run("plan-unauthorized", ["plan", "acme"], wrongToken).status == 1)
         #expect(
-            try run("apply-stale", ["apply", "first.plan", "--auto-approve", "--keys-out", "stale.json"], rotated)
-                .status == 1)
+            try await run(
+                "apply-stale", ["apply", "first.plan", "--auto-approve", "--keys-out", "stale.json"], rotated
+            )
+            .status == 1)
 
         for name in ["first.plan", "rotate.plan"] {
             artifacts.files[name] = try Data(contentsOf: directory.appendingPathComponent(name))

@@ -62,6 +62,22 @@ public struct BuiltProduct: Sendable {
     }
 }
 
+extension BuiltProduct {
+    /// `run` from async code: the wait happens on a thread of its own, not on one of the
+    /// cooperative pool's (two on a two-core machine). Blocking those would starve whatever
+    /// in-process server the child talks to (a fault proxy, a mock upstream) until it times out.
+    public func run(
+        _ arguments: [String], environment: [String: String] = [:], directory: URL = PackageRoot.url
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(
+                    with: Swift.Result { try self.run(arguments, environment: environment, directory: directory) })
+            }.start()
+        }
+    }
+}
+
 /// Holds data written by one thread and read by another after a `DispatchGroup.wait()`.
 // @unchecked Sendable: the only write happens before `group.leave()`, and the only read after `group.wait()`.
 private final class DataBox: @unchecked Sendable {

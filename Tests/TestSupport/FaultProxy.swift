@@ -35,16 +35,19 @@ public final class FaultProxy: Sendable {
         public var stall: Duration
         /// Pause between pieces of a slow body; a body goes out in at most 20 pieces.
         public var slowPause: Duration
+        /// Only requests with one of these methods get faults (nil: all).
+        public var methods: Set<String>?
 
         public init(
             rate: Double, faults: [Fault] = Fault.allCases, seed: UInt64 = 1, stall: Duration = .milliseconds(1500),
-            slowPause: Duration = .milliseconds(20)
+            slowPause: Duration = .milliseconds(20), methods: Set<String>? = nil
         ) {
             self.rate = rate
             self.faults = faults
             self.seed = seed
             self.stall = stall
             self.slowPause = slowPause
+            self.methods = methods
         }
     }
 
@@ -109,9 +112,10 @@ public final class FaultProxy: Sendable {
         return try result.get()
     }
 
-    private func decide() -> Fault? {
+    private func decide(_ head: HTTPRequestHead) -> Fault? {
         state.withLock { state in
             state.requests += 1
+            if let methods = configuration.methods, !methods.contains(head.method.rawValue) { return nil }
             guard !configuration.faults.isEmpty, state.random.chance(configuration.rate) else { return nil }
             let fault = configuration.faults[state.random.next(below: configuration.faults.count)]
             state.counts[fault, default: 0] += 1
@@ -124,7 +128,7 @@ public final class FaultProxy: Sendable {
         try? await connection.executeThenClose { inbound, outbound in
             var parts = inbound.makeAsyncIterator()
             while let request = try await Self.readRequest(&parts) {
-                let fault = decide()
+                let fault = decide(request.head)
                 switch fault {
                 case .serverError:
                     try await Self.write(
