@@ -125,8 +125,11 @@ struct DataPlaneScenario {
         """
     }
 
-    /// Sets the scenario up, runs `body`, and stops everything.
-    static func run(_ body: @escaping @Sendable (DataPlaneScenario) async throws -> Void) async throws {
+    /// Sets the scenario up, runs `body`, and stops everything. With `faults`, each upstream sits
+    /// behind its own fault proxy (seeds 1 and 2), and the providers point at the proxies.
+    static func run(
+        faults: FaultProxy.Configuration? = nil, _ body: @escaping @Sendable (DataPlaneScenario) async throws -> Void
+    ) async throws {
         let upstreamA = MockUpstream()
         let upstreamB = MockUpstream()
         let appA = Application(
@@ -138,31 +141,53 @@ struct DataPlaneScenario {
                 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dataplane-\(UUID())")
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 defer { try? FileManager.default.removeItem(at: directory) }
-                try manifests(portA: clientA.port!, portB: clientB.port!).write(
-                    to: directory.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
-                let environment = [
-                    "SYSTEM_A": systemSecretA, "SYSTEM_B": systemSecretB, "BETA_CLAUDE_KEY": betaBYOKSecret,
-                ]
-                let apply = try await BuiltProduct("gwctl").run(
-                    ["apply", "gateway.yaml", "--state", "state.db", "--auto-approve", "--keys-out", "keys.json"],
-                    environment: environment, directory: directory)
-                guard apply.status == 0 else { throw ScenarioError("apply failed: \(apply.stderr)") }
-                let minted = try JSONDecoder().decode(
-                    MintedKeyFile.self, from: Data(contentsOf: directory.appendingPathComponent("keys.json")))
-                let keys = Dictionary(uniqueKeysWithValues: minted.keys.map { ("\($0.team)/\($0.name)", $0.secret) })
-                let portFile = directory.appendingPathComponent("port").path
-                let server = try BuiltProduct("gatewayd").start(
-                    [
-                        "serve", "--state", "state.db", "--init", "--port", "0", "--port-file", portFile,
-                        "--upstream-timeout", "2",
-                    ], directory: directory)
-                defer { _ = server.terminate() }
-                let port = try server.waitForFile(portFile)
-                let scenario = DataPlaneScenario(
-                    directory: directory, port: port, keys: keys, upstreamA: upstreamA, upstreamB: upstreamB)
-                try await body(scenario)
+                guard let faults else {
+                    try await serve(
+                        portA: clientA.port!, portB: clientB.port!, upstreamA: upstreamA, upstreamB: upstreamB,
+                        in: directory, body)
+                    return
+                }
+                var second = faults
+                second.seed &+= 1
+                try await FaultProxy.run(upstream: "http://127.0.0.1:\(clientA.port!)", faults) { proxyA in
+                    try await FaultProxy.run(upstream: "http://127.0.0.1:\(clientB.port!)", second) { proxyB in
+                        try await serve(
+                            portA: proxyA.port, portB: proxyB.port, upstreamA: upstreamA, upstreamB: upstreamB,
+                            in: directory, body)
+                    }
+                }
             }
         }
+    }
+
+    /// Applies the manifests for upstreams on `portA` and `portB`, serves them with gatewayd, runs `body`.
+    private static func serve(
+        portA: Int, portB: Int, upstreamA: MockUpstream, upstreamB: MockUpstream, in directory: URL,
+        _ body: @escaping @Sendable (DataPlaneScenario) async throws -> Void
+    ) async throws {
+        try manifests(portA: portA, portB: portB).write(
+            to: directory.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        let environment = [
+            "SYSTEM_A": systemSecretA, "SYSTEM_B": systemSecretB, "BETA_CLAUDE_KEY": betaBYOKSecret,
+        ]
+        let apply = try await BuiltProduct("gwctl").run(
+            ["apply", "gateway.yaml", "--state", "state.db", "--auto-approve", "--keys-out", "keys.json"],
+            environment: environment, directory: directory)
+        guard apply.status == 0 else { throw ScenarioError("apply failed: \(apply.stderr)") }
+        let minted = try JSONDecoder().decode(
+            MintedKeyFile.self, from: Data(contentsOf: directory.appendingPathComponent("keys.json")))
+        let keys = Dictionary(uniqueKeysWithValues: minted.keys.map { ("\($0.team)/\($0.name)", $0.secret) })
+        let portFile = directory.appendingPathComponent("port").path
+        let server = try BuiltProduct("gatewayd").start(
+            [
+                "serve", "--state", "state.db", "--init", "--port", "0", "--port-file", portFile,
+                "--upstream-timeout", "2",
+            ], directory: directory)
+        defer { _ = server.terminate() }
+        let port = try server.waitForFile(portFile)
+        let scenario = DataPlaneScenario(
+            directory: directory, port: port, keys: keys, upstreamA: upstreamA, upstreamB: upstreamB)
+        try await body(scenario)
     }
 
     /// A data-plane call: the status, the JSON body, and the headers.
