@@ -99,7 +99,8 @@ struct ApplyCommand: AsyncParsableCommand {
             Terminal.write(
                 "error: \(error)\nNo answer after retrying: the changeset applied entirely or not at all. "
                     + "Unless a new plan shows them done, these \(changeset.operations.count) changes did not apply:\n"
-                    + changeset.operations.map { "  - \($0.op.rawValue) \($0.target)\n" }.joined()
+                    + changeset.operations.prefix(50).map { "  - \($0.op.rawValue) \($0.target)\n" }.joined()
+                    + (changeset.operations.count > 50 ? "  … and \(changeset.operations.count - 50) more\n" : "")
                     + "Run the same apply again: it plans only what is missing.\n",
                 to: .standardError)
             throw ExitCode(1)
