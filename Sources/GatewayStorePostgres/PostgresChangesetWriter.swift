@@ -16,31 +16,43 @@ struct PostgresChangesetWriter {
     /// PostgreSQL allows 65,535 parameters per statement; batches stay under it.
     static let maxParameters = 60_000
 
-    /// Applies the changeset, or, when `idempotencyKey` already applied it, returns that answer.
+    /// Applies the changeset, or, when its idempotency key already applied it, returns that answer.
     /// The revision lock serialises both, so two retries racing each other apply it once.
     func apply(
-        _ changeset: Changeset, idempotencyKey: String?, on connection: PostgresConnection
+        _ changeset: Changeset, replay: ChangesetReplay.Request?, on connection: PostgresConnection
     ) async throws -> ChangesetResult {
         let current = try await PostgresGatewayStore.lockRevision(on: connection, logger: logger)
-        guard let key = idempotencyKey else { return try await apply(changeset, current: current, on: connection) }
-        let digest = ChangesetReplay.digest(changeset)
-        let stored = try await connection.query(
-            "SELECT digest, key_id, sealed FROM changeset_replays WHERE key = \(key)", logger: logger)
-        for try await (storedDigest, keyID, sealed) in stored.decode((String, String, Data).self) {
-            return try ChangesetReplay.open(
-                SealedSecret(keyID: keyID, combined: sealed), key: key, storedDigest: storedDigest, digest: digest,
-                secrets: secrets)
-        }
+        if let replay, let answer = try await answer(to: replay, on: connection) { return answer }
         let result = try await apply(changeset, current: current, on: connection)
-        let sealed = try ChangesetReplay.seal(result, key: key, secrets: secrets)
+        if let replay { try await remember(result, for: replay, on: connection) }
+        return result
+    }
+
+    /// The first answer to a changeset sent again under its idempotency key, if there was one.
+    private func answer(
+        to replay: ChangesetReplay.Request, on connection: PostgresConnection
+    ) async throws -> ChangesetResult? {
+        let stored = try await connection.query(
+            "SELECT digest, key_id, sealed FROM changeset_replays WHERE key = \(replay.key)", logger: logger)
+        for try await (storedDigest, keyID, sealed) in stored.decode((String, String, Data).self) {
+            return try replay.open(
+                SealedSecret(keyID: keyID, combined: sealed), storedDigest: storedDigest, secrets: secrets)
+        }
+        return nil
+    }
+
+    /// Keeps a changeset's answer for its retries, and drops expired ones.
+    private func remember(
+        _ result: ChangesetResult, for replay: ChangesetReplay.Request, on connection: PostgresConnection
+    ) async throws {
+        let sealed = try replay.seal(result, secrets: secrets)
         try await connection.query(
             "DELETE FROM changeset_replays WHERE created_at < \(ChangesetReplay.expiry(now: now))", logger: logger)
         try await connection.query(
             """
             INSERT INTO changeset_replays (key, digest, key_id, sealed, created_at)
-            VALUES (\(key), \(digest), \(sealed.keyID), \(sealed.combined), \(now.description))
+            VALUES (\(replay.key), \(replay.digest), \(sealed.keyID), \(sealed.combined), \(now.description))
             """, logger: logger)
-        return result
     }
 
     private func apply(

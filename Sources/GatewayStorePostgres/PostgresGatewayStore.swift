@@ -120,11 +120,11 @@ public final class PostgresGatewayStore: GatewayStore {
         -> ChangesetResult
     {
         try PreparedChangeset.validate(changeset)
-        if let idempotencyKey { try ChangesetReplay.validate(key: idempotencyKey) }
+        let replay = try idempotencyKey.map { try ChangesetReplay.Request(key: $0, changeset: changeset) }
         let writer = PostgresChangesetWriter(
             secrets: secrets, actor: actor, now: Timestamp.now, logger: logger)
         return try await transaction { connection in
-            try await writer.apply(changeset, idempotencyKey: idempotencyKey, on: connection)
+            try await writer.apply(changeset, replay: replay, on: connection)
         }
     }
 

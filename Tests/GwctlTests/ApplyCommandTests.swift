@@ -104,9 +104,7 @@ struct ApplyCommandTests {
 
     @Test func appliesToALiveGatewaydOverHTTP() async throws {
         try await LiveGatewayd.with { gateway in
-            var environment = Self.secretValues
-            environment["GWCTL_GATEWAY"] = gateway.url
-            environment["GWCTL_TOKEN"] = gateway.token
+            let environment = gateway.gwctlEnvironment()
             let apply = try run(
                 ["apply", "acme", "--auto-approve", "--keys-out", "keys.json"], in: gateway.directory,
                 environment: environment)

@@ -29,11 +29,8 @@ struct ApplyUnderFaultsTests {
             try await FaultProxy.run(
                 upstream: gateway.url, .init(rate: 0.2, seed: 0xFA17, stall: .milliseconds(400))
             ) { proxy in
-                var environment = ApplyCommandTests.secretValues
-                environment["GWCTL_GATEWAY"] = proxy.url
-                environment["GWCTL_TOKEN"] = gateway.token
-                var direct = environment
-                direct["GWCTL_GATEWAY"] = gateway.url
+                let environment = gateway.gwctlEnvironment(through: proxy.url)
+                let direct = gateway.gwctlEnvironment()
                 let gwctl = BuiltProduct("gwctl")
                 var live: [String: String] = [:]
                 var retired: [String] = []
@@ -83,7 +80,7 @@ struct ApplyUnderFaultsTests {
 
     @Test func retriedChangesetsApplyOnceAndEveryKindOfFaultIsSurvived() async throws {
         try await LiveGatewayd.with { gateway in
-            let admin = AdminClient(serverURL: URL(string: gateway.url)!, token: gateway.token)
+            let admin = gateway.admin
             _ = try await admin.apply(
                 Changeset(operations: [
                     ChangeOperation(
@@ -135,21 +132,18 @@ struct ApplyUnderFaultsTests {
             try await FaultProxy.run(
                 upstream: gateway.url, .init(rate: 1, faults: [fault], methods: ["POST"])
             ) { proxy in
-                var environment = ApplyCommandTests.secretValues
-                environment["GWCTL_GATEWAY"] = proxy.url
-                environment["GWCTL_TOKEN"] = gateway.token
                 let gwctl = BuiltProduct("gwctl")
                 let apply = try await gwctl.run(
-                    ["apply", "acme", "--auto-approve", "--keys-out", "keys.json"], environment: environment,
-                    directory: gateway.directory)
+                    ["apply", "acme", "--auto-approve", "--keys-out", "keys.json"],
+                    environment: gateway.gwctlEnvironment(through: proxy.url), directory: gateway.directory)
                 #expect(apply.status == 1)
                 #expect(apply.stderr.contains("No answer after retrying"), "\(apply.stderr)")
                 #expect(apply.stderr.contains("these 25 changes did not apply"))
                 #expect(apply.stderr.contains("  - create team/payments\n"))
                 #expect(proxy.injected.faults[fault] == 6, "one try and five retries")
-                environment["GWCTL_GATEWAY"] = gateway.url
                 let plan = try await gwctl.run(
-                    ["plan", "acme", "--detailed-exitcode"], environment: environment, directory: gateway.directory)
+                    ["plan", "acme", "--detailed-exitcode"], environment: gateway.gwctlEnvironment(),
+                    directory: gateway.directory)
                 // A 503 never reached the gateway; a lost answer did, all of it.
                 #expect(plan.status == (fault == .serverError ? 2 : 0), "\(plan.stdout)")
                 if fault == .serverError { #expect(plan.stdout.contains("Plan: 25 to create")) }

@@ -48,15 +48,12 @@ struct RacingAppliesTests {
     }
 
     static func budget(of team: String, _ gateway: LiveGatewayd) async throws -> Double? {
-        let admin = AdminClient(serverURL: URL(string: gateway.url)!, token: gateway.token)
-        return try await admin.state().teams.first { $0.metadata.name == team }?.budget?.limitUSD
+        try await gateway.admin.state().teams.first { $0.metadata.name == team }?.budget?.limitUSD
     }
 
     @Test func overlappingAppliesOneWinsTheOtherIsStaleAndDisjointOnesBothLand() async throws {
         try await LiveGatewayd.with { gateway in
-            var environment = ApplyCommandTests.secretValues
-            environment["GWCTL_GATEWAY"] = gateway.url
-            environment["GWCTL_TOKEN"] = gateway.token
+            let environment = gateway.gwctlEnvironment()
             let gwctl = BuiltProduct("gwctl")
             let setup = try await gwctl.run(
                 ["apply", "acme", "--auto-approve", "--keys-out", "keys.json"], environment: environment,

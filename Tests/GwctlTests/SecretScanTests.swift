@@ -69,12 +69,11 @@ struct SecretScanTests {
         }
     }
 
-    /// Runs the flow against the gatewayd at `url`, working in `directory` (a copy of examples/acme).
-    static func flow(url: String, token: String, directory: URL) async throws -> Artifacts {
+    /// Runs the flow against `gateway`, working in its copy of examples/acme.
+    static func flow(_ gateway: LiveGatewayd) async throws -> Artifacts {
+        let (url, token, directory) = (gateway.url, gateway.token, gateway.directory)
         var artifacts = Artifacts()
-        var environment = ApplyCommandTests.secretValues
-        environment["GWCTL_GATEWAY"] = url
-        environment["GWCTL_TOKEN"] = token
+        let environment = gateway.gwctlEnvironment()
         let gwctl = BuiltProduct("gwctl")
         func run(
             _ name: String, _ arguments: [String], _ env: [String: String]? = nil
@@ -172,7 +171,7 @@ struct SecretScanTests {
     @Test func theAcmeFlowLeavesNoSecretAnywhereOnSQLite() async throws {
         try await LiveGatewayd.with { gateway in
             var artifacts = try await Self.withMockProviders(in: gateway.directory) {
-                try await Self.flow(url: gateway.url, token: gateway.token, directory: gateway.directory)
+                try await Self.flow(gateway)
             }
             artifacts.files["gatewayd.log"] = Data(gateway.server.output.utf8)
             // The state: database, write-ahead log and shared memory, as they are on disk.
@@ -197,24 +196,17 @@ struct SecretScanTests {
     @Test func theAcmeFlowLeavesNoSecretInAPostgreSQLDump() async throws {
         let database = try TestPostgres.freshDatabase()
         defer { TestPostgres.drop(database) }
-        let directory = try ApplyCommandTests().workspace()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try BuiltProduct("gatewayd").start(
-            ["serve", "--state", database, "--init", "--port", "0", "--port-file", "port"], directory: directory)
-        defer { server.terminate() }
-        let port = try server.waitForFile(directory.appendingPathComponent("port").path)
-        let token = try String(contentsOf: directory.appendingPathComponent(".gateway/admin-token"), encoding: .utf8)
-        var artifacts = try await Self.withMockProviders(in: directory) {
-            try await Self.flow(url: "http://127.0.0.1:\(port)", token: token, directory: directory)
+        try await LiveGatewayd.with(postgres: database) { gateway in
+            var artifacts = try await Self.withMockProviders(in: gateway.directory) { try await Self.flow(gateway) }
+            artifacts.files["gatewayd.log"] = Data(gateway.server.output.utf8)
+            let dump = try TestPostgres.dump(database)
+            #expect(dump.contains("CREATE TABLE public.api_keys"))
+            artifacts.files["pg_dump"] = Data(dump.utf8)
+            let leaks = artifacts.leaks
+            #expect(leaks.isEmpty, "\(leaks)")
+            print(
+                "secret scan (PostgreSQL): \(artifacts.secrets.count) secrets × \(artifacts.files.count) artifacts, \(leaks.count) hits"
+            )
         }
-        artifacts.files["gatewayd.log"] = Data(server.output.utf8)
-        let dump = try TestPostgres.dump(database)
-        #expect(dump.contains("CREATE TABLE public.api_keys"))
-        artifacts.files["pg_dump"] = Data(dump.utf8)
-        let leaks = artifacts.leaks
-        #expect(leaks.isEmpty, "\(leaks)")
-        print(
-            "secret scan (PostgreSQL): \(artifacts.secrets.count) secrets × \(artifacts.files.count) artifacts, \(leaks.count) hits"
-        )
     }
 }

@@ -51,32 +51,39 @@ public final class SQLiteGatewayStore: GatewayStore {
     {
         let secrets = self.secrets
         let now = Timestamp.now
-        guard let key = idempotencyKey else {
-            return try await pool.write { db in
-                try SQLiteChangesetWriter(db: db, secrets: secrets, actor: actor, now: now.description).apply(changeset)
-            }
-        }
-        try ChangesetReplay.validate(key: key)
-        let digest = ChangesetReplay.digest(changeset)
+        let replay = try idempotencyKey.map { try ChangesetReplay.Request(key: $0, changeset: changeset) }
         return try await pool.write { db in
-            if let row = try Row.fetchOne(
-                db, sql: "SELECT digest, key_id, sealed FROM changeset_replays WHERE key = ?", arguments: [key])
-            {
-                return try ChangesetReplay.open(
-                    SealedSecret(keyID: row["key_id"], combined: row["sealed"]), key: key, storedDigest: row["digest"],
-                    digest: digest, secrets: secrets)
-            }
+            if let replay, let answer = try Self.answer(to: replay, in: db, secrets: secrets) { return answer }
             let result = try SQLiteChangesetWriter(db: db, secrets: secrets, actor: actor, now: now.description)
                 .apply(changeset)
-            let sealed = try ChangesetReplay.seal(result, key: key, secrets: secrets)
-            try db.execute(
-                sql: "DELETE FROM changeset_replays WHERE created_at < ?", arguments: [ChangesetReplay.expiry(now: now)]
-            )
-            try db.execute(
-                sql: "INSERT INTO changeset_replays (key, digest, key_id, sealed, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [key, digest, sealed.keyID, sealed.combined, now.description])
+            if let replay { try Self.remember(result, for: replay, at: now, in: db, secrets: secrets) }
             return result
         }
+    }
+
+    /// The first answer to a changeset sent again under its idempotency key, if there was one.
+    private static func answer(
+        to replay: ChangesetReplay.Request, in db: Database, secrets: SecretBox
+    ) throws -> ChangesetResult? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT digest, key_id, sealed FROM changeset_replays WHERE key = ?", arguments: [replay.key])
+        else { return nil }
+        return try replay.open(
+            SealedSecret(keyID: row["key_id"], combined: row["sealed"]), storedDigest: row["digest"], secrets: secrets)
+    }
+
+    /// Keeps a changeset's answer for its retries, and drops expired ones.
+    private static func remember(
+        _ result: ChangesetResult, for replay: ChangesetReplay.Request, at now: Timestamp, in db: Database,
+        secrets: SecretBox
+    ) throws {
+        let sealed = try replay.seal(result, secrets: secrets)
+        try db.execute(
+            sql: "DELETE FROM changeset_replays WHERE created_at < ?", arguments: [ChangesetReplay.expiry(now: now)])
+        try db.execute(
+            sql: "INSERT INTO changeset_replays (key, digest, key_id, sealed, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [replay.key, replay.digest, sealed.keyID, sealed.combined, now.description])
     }
 
     public func grantCredits(team: String, _ grant: CreditGrant, actor: String) async throws -> CreditBalance {
