@@ -4,6 +4,12 @@ public enum JSONText {
     /// Appends `value` to `out` as a JSON string literal with the escapes RFC 8259 requires.
     public static func appendQuoted(_ value: String, to out: inout String) {
         out += "\""
+        // Most values (names, ids, numbers) need no escape: one append instead of one per scalar.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += value
+            out += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

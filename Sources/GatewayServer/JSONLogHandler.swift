@@ -2,6 +2,12 @@ import Foundation
 import GatewayModel
 import Logging
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One JSON object per line on standard error: `{"ts","level","label","msg",…metadata}`.
 ///
 /// Structured so log pipelines can filter on fields; nothing secret is ever logged, so no
@@ -21,24 +27,46 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields: [String: String] = [
-            "ts": Timestamp.now.description, "level": event.level.rawValue, "label": label,
-            "msg": event.message.description,
-        ]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
-            fields[key] = "\(value)"
-        }
-        let ordered =
-            ["ts", "level", "label", "msg"]
-            + fields.keys.filter { !["ts", "level", "label", "msg"].contains($0) }.sorted()
+        let fields: Logger.Metadata =
+            metadata.isEmpty
+            ? (event.metadata ?? [:]) : metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
+        // One line per served request: built in one string, in a fixed order, then one write.
         var line = "{"
-        for (index, key) in ordered.enumerated() {
-            guard let value = fields[key] else { continue }
-            if index > 0 { line += "," }
-            line += Self.quote(key) + ":" + Self.quote(value)
+        line.reserveCapacity(160 + fields.count * 32)
+        func append(_ key: String, _ value: String, first: Bool = false) {
+            if !first { line += "," }
+            JSONText.appendQuoted(key, to: &line)
+            line += ":"
+            JSONText.appendQuoted(value, to: &line)
+        }
+        append("ts", fields["ts"].map { "\($0)" } ?? Timestamp.now.description, first: true)
+        append("level", fields["level"].map { "\($0)" } ?? event.level.rawValue)
+        append("label", fields["label"].map { "\($0)" } ?? label)
+        append("msg", fields["msg"].map { "\($0)" } ?? event.message.description)
+        for key in fields.keys.sorted() where !Self.leading.contains(key) {
+            if let value = fields[key] { append(key, Self.text(value)) }
         }
         line += "}\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        line.withUTF8 { bytes in
+            var remaining = UnsafeRawBufferPointer(bytes)
+            while !remaining.isEmpty {
+                let written = write(2, remaining.baseAddress, remaining.count)
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else { return }
+                remaining = UnsafeRawBufferPointer(rebasing: remaining[written...])
+            }
+        }
+    }
+
+    private static let leading: Set<String> = ["ts", "level", "label", "msg"]
+
+    /// A metadata value as text; strings as they are, without the interpolation round trip.
+    private static func text(_ value: Logger.Metadata.Value) -> String {
+        switch value {
+        case .string(let text): text
+        case .stringConvertible(let value): value.description
+        default: "\(value)"
+        }
     }
 
     static func quote(_ text: String) -> String { JSONText.quoted(text) }

@@ -25,6 +25,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The largest request body accepted, in bytes.") var maxBodyBytes = 64 << 20
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
     @Option(help: "Seconds a provider may take to answer before the next one is tried.") var upstreamTimeout = 120.0
+    @Option(help: "Connections kept open to each provider host (the most requests in flight to one provider).")
+    var upstreamConnections = 512
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -49,11 +51,13 @@ struct Serve: AsyncParsableCommand {
         let tokens = try AdminTokenSetup(files: stateFiles, logger: logger).load(
             environment: environment, create: self.`init`)
         let configuration = GatewayConfiguration(
-            host: host, port: port, maxBodyBytes: maxBodyBytes, upstreamTimeoutSeconds: upstreamTimeout)
+            host: host, port: port, maxBodyBytes: maxBodyBytes, upstreamTimeoutSeconds: upstreamTimeout,
+            upstreamConnectionsPerHost: upstreamConnections)
         let portFile = self.portFile
         @Sendable func serve(_ store: any GatewayStore, state: String) async throws {
+            let upstream = GatewayApplication.upstreamClient(configuration)
             let app = try GatewayApplication.application(
-                store: store, tokens: tokens, configuration: configuration, logger: logger,
+                store: store, tokens: tokens, configuration: configuration, logger: logger, httpClient: upstream,
                 onServerRunning: { port in
                     logger.notice(
                         "listening",
@@ -63,7 +67,13 @@ struct Serve: AsyncParsableCommand {
                         ])
                     if let portFile { try? String(port).write(toFile: portFile, atomically: true, encoding: .utf8) }
                 })
-            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            do {
+                try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            } catch {
+                try? await upstream.shutdown()
+                throw error
+            }
+            try await upstream.shutdown()
         }
         if PostgresLocation.isPostgresURL(files.state) {
             let location: PostgresLocation

@@ -50,6 +50,16 @@ struct DataPlaneRun {
         servers.append(gateway)
         try await gateway.waitUntilServing("http://127.0.0.1:\(gatewaydPort)/healthz")
         targets.append(("gatewayd", Self.chat(port: gatewaydPort, model: "bench/echo", key: key)))
+        let passthroughPort = try Self.freePort()
+        let passthrough = try ChildProcess(
+            name: "passthrough", executable: CommandLine.arguments[0],
+            arguments: [
+                "passthrough", "--port", "\(passthroughPort)", "--upstream", "http://127.0.0.1:\(mockPort)/v1",
+            ],
+            log: directory.appendingPathComponent("passthrough.log"))
+        servers.append(passthrough)
+        try await passthrough.waitUntilServing("http://127.0.0.1:\(passthroughPort)/v1/chat/completions")
+        targets.append(("passthrough", Self.chat(port: passthroughPort, model: "echo", key: "none")))
         if let litellm {
             let port = try Self.freePort()
             // LiteLLM refuses to start without a master key; without a database the master key

@@ -101,6 +101,26 @@ struct DataPlaneEndToEndTests {
         }
     }
 
+    @Test func creditsRunOutOnTheNextRequestAndAGrantIsServedAtOnce() async throws {
+        try await DataPlaneScenario.run { scenario in
+            // One micro-dollar: enough to admit one request, which costs more than that.
+            _ = try await scenario.admin.grantCredits(team: "paying", CreditGrant(amountMicroUSD: 1))
+            let first = try await scenario.call(
+                "/v1/chat/completions", key: "paying/app", body: DataPlaneScenario.chat("acme/chat"))
+            #expect(first.status == 200, "\(first.json)")
+            // Refused by the very next request, though its usage may not be written yet.
+            let second = try await scenario.call(
+                "/v1/chat/completions", key: "paying/app", body: DataPlaneScenario.chat("acme/chat"))
+            #expect(second.status == 402)
+            #expect(second.json.path("error.code") as? String == "insufficient_credits")
+            _ = try await scenario.admin.grantCredits(team: "paying", CreditGrant(amountMicroUSD: 1_000_000))
+            let third = try await scenario.call(
+                "/v1/chat/completions", key: "paying/app", body: DataPlaneScenario.chat("acme/chat"))
+            #expect(third.status == 200, "\(third.json)")
+            #expect(try await scenario.admin.usage(team: "paying").count == 2)
+        }
+    }
+
     @Test func aClientErrorFromTheFirstProviderIsNotRetriedElsewhere() async throws {
         try await DataPlaneScenario.run { scenario in
             _ = try await scenario.admin.grantCredits(team: "paying", CreditGrant(amountMicroUSD: 1_000_000))

@@ -15,6 +15,8 @@ struct AdminAPIHandler: APIProtocol {
     let limiter: RateLimiter
     /// Served requests' usage not yet written; credit and usage reads write it first.
     let usageWriter: UsageWriter
+    /// The data plane's balances and budget spend, which a grant here makes stale.
+    let spend: SpendView
     let logger: Logger
 
     private var actor: String { AdminPrincipal.current?.name ?? "unknown" }
@@ -110,7 +112,7 @@ struct AdminAPIHandler: APIProtocol {
             guard case .json(let changeset) = input.body else { throw StoreError.invalid("expected JSON") }
             let result = try await store.apply(
                 changeset, actor: actor, idempotencyKey: input.headers.idempotencyKey)
-            await cache.invalidate()
+            cache.invalidate()
             // Counts only: the result may hold minted secrets, which never reach a log.
             logger.info(
                 "changeset applied",
@@ -142,7 +144,8 @@ struct AdminAPIHandler: APIProtocol {
         do {
             guard case .json(let grant) = input.body else { throw StoreError.invalid("expected JSON") }
             let balance = try await store.grantCredits(team: input.path.team, grant, actor: actor)
-            await cache.invalidate()
+            spend.forget(team: input.path.team)
+            cache.invalidate()
             logger.info(
                 "credits granted",
                 metadata: [

@@ -34,17 +34,35 @@ public struct RouteTable: Sendable {
     public static let gateway = RouteTable(routes: admin.routes + dataPlane.routes)
 
     public let routes: [(path: String, methods: [HTTPRequest.Method])]
+    /// Paths without parameters, looked up whole: every data-plane request is one of these.
+    private let literal: [String: [HTTPRequest.Method]]
+    /// Paths with parameters, split once.
+    private let patterns: [(segments: [Substring], methods: [HTTPRequest.Method])]
+
+    public init(routes: [(path: String, methods: [HTTPRequest.Method])]) {
+        self.routes = routes
+        var literal: [String: [HTTPRequest.Method]] = [:]
+        var patterns: [(segments: [Substring], methods: [HTTPRequest.Method])] = []
+        for route in routes {
+            if route.path.contains("{") {
+                patterns.append((route.path.split(separator: "/", omittingEmptySubsequences: false), route.methods))
+            } else {
+                literal[route.path] = route.methods
+            }
+        }
+        self.literal = literal
+        self.patterns = patterns
+    }
 
     /// The methods allowed on `path`, or nil when no route matches it.
     func methods(for path: String) -> [HTTPRequest.Method]? {
+        if let methods = literal[path] { return methods }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        for route in routes {
-            let pattern = route.path.split(separator: "/", omittingEmptySubsequences: false)
-            guard pattern.count == segments.count else { continue }
-            let matches = zip(pattern, segments).allSatisfy { expected, actual in
+        for pattern in patterns where pattern.segments.count == segments.count {
+            let matches = zip(pattern.segments, segments).allSatisfy { expected, actual in
                 (expected.hasPrefix("{") && !actual.isEmpty) || expected == actual
             }
-            if matches { return route.methods }
+            if matches { return pattern.methods }
         }
         return nil
     }

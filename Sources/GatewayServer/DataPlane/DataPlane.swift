@@ -16,6 +16,7 @@ struct DataPlane: Sendable {
     let limiter: RateLimiter
     let activity: KeyActivity
     let usageWriter: UsageWriter
+    let spend: SpendView
     let dispatch: UpstreamDispatch
     let logger: Logger
 
@@ -62,7 +63,7 @@ struct DataPlane: Sendable {
         }
         let snapshot = try await cache.current()
         let requestCredential = request.headers[DataPlaneHeaders.providerKey].flatMap { $0.isEmpty ? nil : $0 }
-        let pipeline = AdmissionPipeline(snapshot: snapshot, ledger: store, limiter: limiter)
+        let pipeline = AdmissionPipeline(snapshot: snapshot, ledger: spend, limiter: limiter)
         let admission = try await pipeline.admit(
             AdmissionRequest(
                 caller: .secret(secret), model: model, endpoint: endpoint,
@@ -129,12 +130,13 @@ struct DataPlane: Sendable {
             .model.pricing
         let cost = pricing?.costMicroUSD(inputTokens: usage.input, outputTokens: usage.output) ?? 0
         limiter.charge(tokens: usage.total, team: team, key: key)
-        usageWriter.note(
-            UsageRecord(
-                requestID: requestID, team: team.metadata.name, key: key.name, model: candidate.model,
-                provider: candidate.provider, credentialKind: candidate.credentialKind,
-                credentialName: candidate.credentialName, inputTokens: usage.input, outputTokens: usage.output,
-                costMicroUSD: cost))
+        let record = UsageRecord(
+            requestID: requestID, team: team.metadata.name, key: key.name, model: candidate.model,
+            provider: candidate.provider, credentialKind: candidate.credentialKind,
+            credentialName: candidate.credentialName, inputTokens: usage.input, outputTokens: usage.output,
+            costMicroUSD: cost)
+        spend.charge(record)
+        usageWriter.note(record)
     }
 
     /// One line per request: who, what, how it was served or why it was refused. Never content.
@@ -166,9 +168,12 @@ struct DataPlane: Sendable {
 
     /// The key from `Authorization: Bearer …` or `x-api-key`.
     static func apiKey(in request: Request) -> String? {
-        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
-            let key = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
-            return key.isEmpty ? nil : key
+        if let header = request.headers[.authorization], header.utf8.count > 7,
+            header.utf8.prefix(7).lazy.map({ $0 | 0x20 }).elementsEqual("bearer ".utf8)
+        {
+            let key = header.utf8.dropFirst(7).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            let trimmed = key.reversed().drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.count
+            return trimmed == 0 ? nil : String(Substring(key.prefix(trimmed)))
         }
         if let key = request.headers[DataPlaneHeaders.apiKey], !key.isEmpty { return key }
         return nil

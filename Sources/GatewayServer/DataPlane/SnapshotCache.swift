@@ -3,18 +3,26 @@ import GatewayModel
 import GatewayStore
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The configuration the data plane admits against: one snapshot per state revision, rebuilt
 /// when the revision moves (a change through this gatewayd, or another writer of the state).
-actor SnapshotCache {
+///
+/// A lock rather than an actor: every request reads the snapshot, and a fresh one is a field
+/// read under the lock instead of a hop onto an actor's executor.
+final class SnapshotCache: Sendable {
+    private struct State {
+        var snapshot: GatewaySnapshot?
+        /// Bumped by every invalidation; a snapshot is fresh when it was loaded at the current one.
+        var generation = 0
+        var loadedGeneration = -1
+        /// The load in progress and the generation it started at: requests of that generation
+        /// wait for it instead of loading again.
+        var loading: (generation: Int, task: Task<GatewaySnapshot, any Error>)?
+    }
+
     private let store: any GatewayStore
-    private var snapshot: GatewaySnapshot?
-    /// Bumped by every invalidation; a snapshot is fresh when it was loaded at the current one.
-    private var generation = 0
-    private var loadedGeneration = -1
-    /// The load in progress and the generation it started at: requests of that generation wait
-    /// for it instead of loading again.
-    private var loading: (generation: Int, task: Task<GatewaySnapshot, any Error>)?
+    private let state = Mutex(State())
 
     init(store: any GatewayStore) {
         self.store = store
@@ -22,29 +30,35 @@ actor SnapshotCache {
 
     /// The current snapshot, loading it first when a change made it stale.
     func current() async throws -> GatewaySnapshot {
-        if loadedGeneration == generation, let snapshot { return snapshot }
-        if let loading, loading.generation == generation { return try await loading.task.value }
-        let started = generation
         let store = self.store
-        let previous = snapshot
-        let task = Task<GatewaySnapshot, any Error> {
-            if let previous, try await store.revision() == previous.revision { return previous }
-            return GatewaySnapshot(state: try await store.state(), keyHashes: try await store.apiKeyHashes())
+        let (ready, load): (GatewaySnapshot?, (generation: Int, task: Task<GatewaySnapshot, any Error>)?) =
+            state.withLock { state in
+                if state.loadedGeneration == state.generation, let snapshot = state.snapshot { return (snapshot, nil) }
+                if let loading = state.loading, loading.generation == state.generation { return (nil, loading) }
+                let previous = state.snapshot
+                let task = Task<GatewaySnapshot, any Error> {
+                    if let previous, try await store.revision() == previous.revision { return previous }
+                    return GatewaySnapshot(state: try await store.state(), keyHashes: try await store.apiKeyHashes())
+                }
+                state.loading = (state.generation, task)
+                return (nil, state.loading)
+            }
+        if let ready { return ready }
+        guard let load else { preconditionFailure("a stale snapshot always has a load") }
+        let result = await load.task.result
+        state.withLock { state in
+            if state.loading?.generation == load.generation { state.loading = nil }
+            if case .success(let loaded) = result, load.generation >= state.loadedGeneration {
+                state.snapshot = loaded
+                state.loadedGeneration = load.generation
+            }
         }
-        loading = (started, task)
-        let result = await task.result
-        if loading?.generation == started { loading = nil }
-        let loaded = try result.get()
-        if started >= loadedGeneration {
-            snapshot = loaded
-            loadedGeneration = started
-        }
-        return loaded
+        return try result.get()
     }
 
     /// Marks the snapshot stale; the next request reloads it if the revision moved.
     func invalidate() {
-        generation += 1
+        state.withLock { $0.generation += 1 }
     }
 }
 
@@ -75,7 +89,7 @@ struct SnapshotRefresher: Service {
 
     private func reload() async {
         guard !Task.isCancelled else { return }
-        await cache.invalidate()
+        cache.invalidate()
         do {
             _ = try await cache.current()
         } catch {

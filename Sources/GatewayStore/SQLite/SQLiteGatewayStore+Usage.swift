@@ -12,6 +12,7 @@ extension SQLiteGatewayStore {
                         credential_name, input_tokens, output_tokens, cost_micro_usd, at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
+            var debits = CreditLedger.Debits(db)
             for usage in records {
                 try insert.execute(arguments: [
                     usage.requestID, usage.team, usage.key, usage.model, usage.provider, usage.credentialKind.rawValue,
@@ -20,10 +21,10 @@ extension SQLiteGatewayStore {
                 ])
                 // BYOK spend is the team's own: only system-credential spend is paid from credits.
                 guard usage.credentialKind == .system, usage.costMicroUSD != 0 else { continue }
-                _ = try CreditLedger.adjust(
-                    db, team: usage.team, delta: -usage.costMicroUSD, reason: "request \(usage.requestID)",
-                    actor: "gateway", at: usage.at)
+                try debits.debit(
+                    team: usage.team, amount: usage.costMicroUSD, reason: "request \(usage.requestID)", at: usage.at)
             }
+            try debits.commit()
         }
     }
 

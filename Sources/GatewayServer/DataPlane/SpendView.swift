@@ -1,0 +1,117 @@
+import GatewayModel
+import Synchronization
+
+/// The credit balances and budget spend the data plane admits against, held in memory.
+///
+/// Reading them from the store on every request put a database read (and a thread hop to
+/// GRDB's queue) on every paid request. Each figure is now read at most once per `freshness`
+/// and moved locally by every request this gatewayd serves (`charge`), so a budget is refused
+/// by the request after the one that exhausted it, as before. Changes made elsewhere (a grant
+/// through another instance or an embedded `gwctl`) are seen within `freshness`; a grant
+/// through this instance's admin API is seen at once (`forget`).
+final class SpendView: SpendLedger, Sendable {
+    /// Whose money a figure is: a team's balance (`key` and `since` nil), or the spend of a team
+    /// or one of its keys since the start of a budget period.
+    private struct Scope: Hashable {
+        var team: String
+        var key: String?
+    }
+
+    private struct Figure {
+        var value: Int64
+        var readAt: ContinuousClock.Instant
+    }
+
+    private struct Figures {
+        var balances: [String: Figure] = [:]
+        /// Spend by scope, then by the period start (seconds) it is counted from.
+        var spend: [Scope: [Int64: Figure]] = [:]
+        var count = 0
+
+        /// Keeps memory bounded by the figures in use: past `capacity`, every stale figure goes.
+        mutating func prune(ifAbove capacity: Int, now: ContinuousClock.Instant, freshness: Duration) {
+            guard count >= capacity else { return }
+            balances = balances.filter { now - $0.value.readAt < freshness }
+            spend = spend.compactMapValues { periods in
+                let fresh = periods.filter { now - $0.value.readAt < freshness }
+                return fresh.isEmpty ? nil : fresh
+            }
+            count = balances.count + spend.values.reduce(0) { $0 + $1.count }
+        }
+    }
+
+    private let store: any SpendLedger
+    private let usage: UsageWriter
+    private let freshness: Duration
+    private let figures = Mutex(Figures())
+    /// Above this many figures, stale ones are dropped when the next is read.
+    private let capacity: Int
+
+    init(store: any SpendLedger, usage: UsageWriter, freshness: Duration = .seconds(1), capacity: Int = 100_000) {
+        self.store = store
+        self.usage = usage
+        self.freshness = freshness
+        self.capacity = capacity
+    }
+
+    func balance(team: String) async throws -> Int64 {
+        let now = ContinuousClock.now
+        if let figure = figures.withLock({ $0.balances[team] }), now - figure.readAt < freshness {
+            return figure.value
+        }
+        // What this instance served but has not written yet would be missing from the read.
+        await usage.flush()
+        let value = try await store.balance(team: team)
+        figures.withLock { figures in
+            figures.prune(ifAbove: capacity, now: now, freshness: freshness)
+            if figures.balances.updateValue(Figure(value: value, readAt: now), forKey: team) == nil {
+                figures.count += 1
+            }
+        }
+        return value
+    }
+
+    func spend(team: String, key: String?, since: Timestamp) async throws -> Int64 {
+        let now = ContinuousClock.now
+        let scope = Scope(team: team, key: key)
+        if let figure = figures.withLock({ $0.spend[scope]?[since.seconds] }), now - figure.readAt < freshness {
+            return figure.value
+        }
+        await usage.flush()
+        let value = try await store.spend(team: team, key: key, since: since)
+        figures.withLock { figures in
+            figures.prune(ifAbove: capacity, now: now, freshness: freshness)
+            if figures.spend[scope, default: [:]].updateValue(Figure(value: value, readAt: now), forKey: since.seconds)
+                == nil
+            {
+                figures.count += 1
+            }
+        }
+        return value
+    }
+
+    /// Moves the figures a served request changes: system-credential spend debits the team's
+    /// balance and counts against the team's and the key's budgets (BYOK spend touches neither).
+    func charge(_ record: UsageRecord) {
+        guard record.credentialKind == .system, record.costMicroUSD != 0 else { return }
+        let cost = record.costMicroUSD
+        let at = record.at.seconds
+        figures.withLock { figures in
+            figures.balances[record.team]?.value -= cost
+            for scope in [Scope(team: record.team, key: nil), Scope(team: record.team, key: record.key)] {
+                guard let periods = figures.spend[scope] else { continue }
+                for since in periods.keys where since <= at { figures.spend[scope]?[since]?.value += cost }
+            }
+        }
+    }
+
+    /// Drops a team's figures, so the next request reads them again (after a grant).
+    func forget(team: String) {
+        figures.withLock { figures in
+            if figures.balances.removeValue(forKey: team) != nil { figures.count -= 1 }
+            for scope in figures.spend.keys where scope.team == team {
+                figures.count -= figures.spend.removeValue(forKey: scope)?.count ?? 0
+            }
+        }
+    }
+}
