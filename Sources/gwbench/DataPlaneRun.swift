@@ -29,6 +29,9 @@ struct DataPlaneRun {
     let directory: URL
     let targets: [(name: String, target: Wrk.Target)]
     private var servers: [ChildProcess] = []
+    /// LiteLLM's process: it works through its queue for seconds after wrk stops, so the next
+    /// run waits until it is idle instead of sharing the cores with it.
+    private(set) var litellmProcess: Int32?
 
     static let prompt = #""messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32"#
 
@@ -85,6 +88,7 @@ struct DataPlaneRun {
                 environment: ["LITELLM_LOCAL_MODEL_COST_MAP": "True", "LITELLM_LOG": "ERROR"],
                 log: directory.appendingPathComponent("litellm.log"))
             servers.append(proxy)
+            litellmProcess = proxy.pid
             try await proxy.waitUntilServing("http://127.0.0.1:\(port)/health/liveliness", seconds: 120)
             targets.append(("litellm", Self.chat(port: port, model: "bench/echo", key: masterKey)))
         }

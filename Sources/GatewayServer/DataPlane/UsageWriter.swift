@@ -11,7 +11,7 @@ import Synchronization
 ///
 /// Reads that must see every served request (credits, usage) call `flush()` first, which returns
 /// once everything handed over before the call is written. A crash can lose the records of the
-/// last moments (milliseconds) that were not yet written; a graceful shutdown writes them all.
+/// last moments (about 20 ms) that were not yet written; a graceful shutdown writes them all.
 final class UsageWriter: Sendable {
     private let store: any GatewayStore
     private let logger: Logger
@@ -56,9 +56,17 @@ final class UsageWriter: Sendable {
     }
 
     /// The recorder loop: one flush per wake-up, so records that arrive during a write go in the next batch.
-    func run() async {
+    ///
+    /// After a record arrives it waits `window` before writing, so that at a steady load a batch
+    /// holds the requests of that window rather than one each: every commit is an fsync and a
+    /// thread hop, and at 1,000 requests/s one commit per request added half a millisecond to
+    /// every answer. Reads that flush first do not wait for the window.
+    func run(window: Duration = .milliseconds(20)) async {
         await cancelWhenGracefulShutdown {
-            for await _ in self.signals { await self.flush() }
+            for await _ in self.signals {
+                try? await Task.sleep(for: window)
+                await self.flush()
+            }
         }
         await flush()
     }
