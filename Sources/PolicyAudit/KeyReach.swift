@@ -9,9 +9,12 @@ import GatewayModel
 struct KeyReach {
     let index: PolicyIndex
     private let policy: AdmissionPolicy
-    /// Keys that some rule names in `match.keys`.
+    /// Keys that some rule names in `match.keys`, as `team/name`.
     private let keysNamedByRules: Set<String>
-    private var cache: [String: [ProviderReach]] = [:]
+    /// The team whose keys `teamCache` holds: callers go team by team.
+    private var cachedTeam: String?
+    /// Reach by the key's model allowlist, for keys of `cachedTeam` that no rule names.
+    private var teamCache: [(models: [String]?, reach: [ProviderReach])] = []
 
     init(index: PolicyIndex) {
         self.index = index
@@ -20,14 +23,21 @@ struct KeyReach {
     }
 
     mutating func reach(of key: APIKeyRecord, team: TeamRecord) -> [ProviderReach] {
-        let qualified = key.team + "/" + key.name
-        let cacheKey: String
-        if keysNamedByRules.contains(qualified) {
-            cacheKey = "key\u{0}" + qualified
-        } else {
-            cacheKey = "team\u{0}" + key.team + "\u{0}" + (key.models?.joined(separator: "\u{1}") ?? "\u{2}")
+        if !keysNamedByRules.isEmpty, keysNamedByRules.contains(key.team + "/" + key.name) {
+            return computeReach(of: key, team: team)
         }
-        if let known = cache[cacheKey] { return known }
+        if cachedTeam != key.team {
+            cachedTeam = key.team
+            teamCache.removeAll(keepingCapacity: true)
+        }
+        // A team's keys have a handful of distinct allowlists at most: a scan beats hashing them.
+        if let known = teamCache.first(where: { $0.models == key.models }) { return known.reach }
+        let result = computeReach(of: key, team: team)
+        teamCache.append((key.models, result))
+        return result
+    }
+
+    private func computeReach(of key: APIKeyRecord, team: TeamRecord) -> [ProviderReach] {
         var byProvider: [String: ProviderReach] = [:]
         for model in index.servedModels {
             let admission = policy.evaluate(key: key, team: team, model: model, endpoint: .chat)
@@ -41,12 +51,10 @@ struct KeyReach {
                 byProvider[candidate.provider] = entry
             }
         }
-        let result = byProvider.values.map { entry in
+        return byProvider.values.map { entry in
             var sorted = entry
             sorted.models.sort()
             return sorted
         }.sorted { $0.provider < $1.provider }
-        cache[cacheKey] = result
-        return result
     }
 }

@@ -14,7 +14,7 @@ struct PolicyIndex: Sendable {
 
     init(state: GatewayState) {
         self.state = state
-        snapshot = GatewaySnapshot(state: state, keyHashes: [])
+        snapshot = GatewaySnapshot(state: state, keyHashes: [], keysByName: false)
         servedModels = snapshot.modelIDs
         teams = state.teams.sorted { $0.metadata.name < $1.metadata.name }
         var keys: [String: [APIKeyRecord]] = [:]

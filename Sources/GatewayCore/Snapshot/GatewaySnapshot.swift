@@ -26,7 +26,9 @@ public struct GatewaySnapshot: Sendable {
     /// Model id → the providers serving it, by provider name.
     let offers: [String: [ModelOffer]]
 
-    public init(state: GatewayState, keyHashes: [APIKeyHash]) {
+    /// - Parameter keysByName: whether keys can be found by `team/name` (explanations); the
+    ///   audit passes each key itself and skips building that index of every key.
+    public init(state: GatewayState, keyHashes: [APIKeyHash], keysByName indexKeysByName: Bool = true) {
         revision = state.revision
         policy = state.policy ?? PolicyRecord()
         teams = Dictionary(state.teams.map { ($0.metadata.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -36,8 +38,10 @@ public struct GatewaySnapshot: Sendable {
             ($0.priority, $0.metadata.name) < ($1.priority, $1.metadata.name)
         }
         var byName: [String: APIKeyRecord] = [:]
-        byName.reserveCapacity(state.apiKeys.count)
-        for key in state.apiKeys { byName[key.team + "/" + key.name] = key }
+        if indexKeysByName || !keyHashes.isEmpty {
+            byName.reserveCapacity(state.apiKeys.count)
+            for key in state.apiKeys { byName[key.team + "/" + key.name] = key }
+        }
         keysByName = byName
         var byHash: [String: APIKeyRecord] = [:]
         byHash.reserveCapacity(keyHashes.count)

@@ -10,6 +10,51 @@ extension StoredRow {
             updatedAt: row["updated_at"], secretSalt: row["secret_salt"], secretSHA256: row["secret_sha256"],
             keyHash: row["key_hash"], prefix: row["prefix"], lastUsedAt: row["last_used_at"])
     }
+
+    /// A row of a whole-table read, its columns found by position.
+    init(_ row: Row, _ columns: StoredColumns) {
+        func optional(_ index: Int?) -> String? { index.flatMap { row[$0] as String? } }
+        self.init(
+            spec: row[columns.spec], managedBy: row[columns.managedBy], revision: row[columns.revision],
+            createdAt: row[columns.createdAt], updatedAt: row[columns.updatedAt],
+            secretSalt: optional(columns.secretSalt), secretSHA256: optional(columns.secretSHA256),
+            keyHash: optional(columns.keyHash), prefix: optional(columns.prefix),
+            lastUsedAt: optional(columns.lastUsedAt))
+    }
+}
+
+/// Where each stored column is in a resource table's `SELECT *`: found once per table. Finding a
+/// column by name lowercases and hashes the name, ten times per row, a fifth of reading 100k keys.
+struct StoredColumns {
+    let spec: Int
+    let managedBy: Int
+    let revision: Int
+    let createdAt: Int
+    let updatedAt: Int
+    let secretSalt: Int?
+    let secretSHA256: Int?
+    let keyHash: Int?
+    let prefix: Int?
+    let lastUsedAt: Int?
+
+    init(_ statement: Statement) throws {
+        let names = statement.columnNames
+        func index(_ name: String) -> Int? { names.firstIndex(of: name) }
+        func required(_ name: String) throws -> Int {
+            guard let position = index(name) else { throw StoreError.invalid("the state has no column \(name)") }
+            return position
+        }
+        spec = try required("spec")
+        managedBy = try required("managed_by")
+        revision = try required("revision")
+        createdAt = try required("created_at")
+        updatedAt = try required("updated_at")
+        secretSalt = index("secret_salt")
+        secretSHA256 = index("secret_sha256")
+        keyHash = index("key_hash")
+        prefix = index("prefix")
+        lastUsedAt = index("last_used_at")
+    }
 }
 
 extension ResourceTable {

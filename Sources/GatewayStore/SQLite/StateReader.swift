@@ -28,8 +28,10 @@ struct StateReader {
     private func each(_ body: (ResourceKind, StoredRow) throws -> Void) throws {
         for kind in StateJSONWriter.kinds {
             let table = ResourceTable.of(kind)
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.name) ORDER BY \(table.order)")
-            while let row = try rows.next() { try body(kind, StoredRow(row)) }
+            let statement = try db.makeStatement(sql: "SELECT * FROM \(table.name) ORDER BY \(table.order)")
+            let columns = try StoredColumns(statement)
+            let rows = try Row.fetchCursor(statement)
+            while let row = try rows.next() { try body(kind, StoredRow(row, columns)) }
         }
     }
 }
