@@ -89,4 +89,74 @@ struct FastDecodingTests {
             #expect(throws: (any Error).self, "\(text)") { try GatewayState.decodeJSON(Array(text.utf8)) }
         }
     }
+
+    static func randomTeam(_ random: inout SeededRandom, wire: Bool) -> TeamRecord {
+        func text() -> String { texts[random.next(below: texts.count)] + String(random.next(below: 1000)) }
+        var labels: [String: String] = [:]
+        for _ in 0..<random.next(below: 3) { labels["label-\(random.next(below: 9))"] = text() }
+        var team = TeamRecord(
+            metadata: ResourceMetadata(
+                name: "team-\(random.next(below: 500))", labels: labels, protected: random.chance(0.3)),
+            tier: random.chance(0.5) ? .paid : .free)
+        if random.chance(0.5) { team.displayName = text() }
+        if random.chance(0.2) { team.suspension = Suspension(reason: text()) }
+        if random.chance(0.3) { team.dataRetention = random.chance(0.5) ? .zero : .standard }
+        if random.chance(0.5) { team.providers = (0..<random.next(below: 3)).map { _ in "provider-\(text())" } }
+        if random.chance(0.5) { team.models = (0..<random.next(below: 3)).map { _ in "openai/\(text())*" } }
+        if random.chance(0.3) {
+            team.budget = Budget(
+                limitUSD: Double(random.next(below: 100_000)) / 7, period: BudgetPeriod.allCases[random.next(below: 4)])
+        }
+        if random.chance(0.3) { team.rateLimit = RateLimit(requestsPerMinute: random.next(below: 1000)) }
+        if wire {
+            team.status = RecordStatus(
+                revision: Int64(random.next(below: 1000)), managedBy: "gwctl", createdAt: Timestamp(seconds: 1),
+                updatedAt: Timestamp(seconds: 2))
+        }
+        return team
+    }
+
+    @Test func teamsAndCredentialsDecodeAsJSONDecoderDecodesThem() throws {
+        var random = SeededRandom(seed: 0x7ea3)
+        let stored = RecordCoding.encoder()
+        let wire = JSONEncoder()
+        wire.outputFormatting = [.withoutEscapingSlashes]
+        for index in 0..<1_000 {
+            let isWire = index % 2 == 1
+            let team = Self.randomTeam(&random, wire: isWire)
+            let json = String(decoding: try (isWire ? wire : stored).encode(team), as: UTF8.self)
+            let fast = try #require(TeamRecord.fastDecoded(json), "declined \(json)")
+            #expect(fast == (try JSONDecoder().decode(TeamRecord.self, from: Data(json.utf8))), "\(json)")
+            #expect(fast == team)
+
+            var options: [String: String] = [:]
+            if random.chance(0.5) { options["resourceName"] = "acme-\(random.next(below: 99))" }
+            let credential = CredentialRecord(
+                team: team.metadata.name, name: "cred-\(index)", provider: "azure", options: options,
+                status: team.status)
+            let credentialJSON = String(decoding: try (isWire ? wire : stored).encode(credential), as: UTF8.self)
+            #expect(CredentialRecord.fastDecoded(credentialJSON) == credential, "\(credentialJSON)")
+        }
+    }
+
+    @Test(arguments: [
+        #"{"metadata":{"labels":{},"name":"a","protected":false}}"#,
+        #"{"metadata":{"labels":{},"name":"a"},"tier":"free"}"#,
+        #"{"metadata":{"labels":{},"name":"a","protected":0},"tier":"free"}"#,
+        #"{"metadata":{"labels":{"k":"v","k":"w"},"name":"a","protected":false},"tier":"free"}"#,
+        #"{"metadata":{"labels":{},"name":"a","protected":false},"tier":"gold"}"#,
+        #"{"metadata":{"labels":{},"name":"a","protected":false},"tier":"free","suspension":{}}"#,
+        #"{"metadata":{"labels":{},"name":"a","protected":false},"tier":"free","tier":"paid"}"#,
+        #"{"metadata":{"labels":{},"name":"a","protected":false},"tier":"free","colour":"red"}"#,
+    ])
+    func anUnusualTeamIsLeftToJSONDecoder(_ json: String) {
+        #expect(TeamRecord.fastDecoded(json) == nil)
+    }
+
+    @Test func anUnusualCredentialIsLeftToJSONDecoder() {
+        #expect(CredentialRecord.fastDecoded(#"{"name":"a","options":{},"provider":"p"}"#) == nil)
+        #expect(
+            CredentialRecord.fastDecoded(
+                #"{"name":"a","options":{},"provider":"p","team":"t","secret":{"salt":"s","sha256":"x"}}"#) == nil)
+    }
 }

@@ -5,12 +5,7 @@ extension APIKeyRecord {
     /// writes; the caller then uses `JSONDecoder`, so both paths always agree (a test decodes
     /// the same JSON both ways).
     package static func fastDecoded(_ json: String) -> APIKeyRecord? {
-        var json = json
-        return json.withUTF8 { bytes in
-            var reader = CanonicalJSONReader(bytes)
-            guard let record = fastDecoded(&reader), reader.atEnd else { return nil }
-            return record
-        }
+        CanonicalJSONReader.whole(json) { fastDecoded(&$0) }
     }
 
     /// Reads one key object at the reader's position; nil when it needs the full decoder.
@@ -29,12 +24,12 @@ extension APIKeyRecord {
                 return reader.string().flatMap(Timestamp.init(rfc3339:)).map { record.expiresAt = $0 } != nil
             case "models": return reader.strings().map { record.models = $0 } != nil
             case "rotation": return reader.integer().map { record.rotation = $0 } != nil
-            case "budget": return budget(&reader).map { record.budget = $0 } != nil
-            case "rateLimit": return rateLimit(&reader).map { record.rateLimit = $0 } != nil
+            case "budget": return reader.budget().map { record.budget = $0 } != nil
+            case "rateLimit": return reader.rateLimit().map { record.rateLimit = $0 } != nil
             case "prefix": return reader.string().map { record.prefix = $0 } != nil
             case "lastUsedAt":
                 return reader.string().flatMap(Timestamp.init(rfc3339:)).map { record.lastUsedAt = $0 } != nil
-            case "status": return status(&reader).map { record.status = $0 } != nil
+            case "status": return reader.recordStatus().map { record.status = $0 } != nil
             default: return false
             }
         }
@@ -48,56 +43,4 @@ extension APIKeyRecord {
         "rateLimit": 128, "prefix": 256, "lastUsedAt": 512, "status": 1024,
     ]
     private static let required: UInt16 = 1 | 2 | 4
-
-    private static func budget(_ reader: inout CanonicalJSONReader) -> Budget? {
-        var limit: Double?
-        var period: BudgetPeriod?
-        let read = reader.object { reader, key in
-            switch key {
-            case "limitUSD" where limit == nil: return reader.double().map { limit = $0 } != nil
-            case "period" where period == nil:
-                return reader.string().flatMap(BudgetPeriod.init(rawValue:)).map { period = $0 } != nil
-            default: return false
-            }
-        }
-        guard read, let limit, let period else { return nil }
-        return Budget(limitUSD: limit, period: period)
-    }
-
-    private static func status(_ reader: inout CanonicalJSONReader) -> RecordStatus? {
-        var revision: Int?
-        var managedBy: String?
-        var createdAt: Timestamp?
-        var updatedAt: Timestamp?
-        let read = reader.object { reader, key in
-            switch key {
-            case "revision" where revision == nil: return reader.integer().map { revision = $0 } != nil
-            case "managedBy" where managedBy == nil: return reader.string().map { managedBy = $0 } != nil
-            case "createdAt" where createdAt == nil:
-                return reader.string().flatMap(Timestamp.init(rfc3339:)).map { createdAt = $0 } != nil
-            case "updatedAt" where updatedAt == nil:
-                return reader.string().flatMap(Timestamp.init(rfc3339:)).map { updatedAt = $0 } != nil
-            default: return false
-            }
-        }
-        guard read, let revision, let managedBy, let createdAt, let updatedAt else { return nil }
-        return RecordStatus(revision: Int64(revision), managedBy: managedBy, createdAt: createdAt, updatedAt: updatedAt)
-    }
-
-    private static func rateLimit(_ reader: inout CanonicalJSONReader) -> RateLimit? {
-        var limit = RateLimit()
-        var seen = (requests: false, tokens: false)
-        let read = reader.object { reader, key in
-            switch key {
-            case "requestsPerMinute" where !seen.requests:
-                seen.requests = true
-                return reader.integer().map { limit.requestsPerMinute = $0 } != nil
-            case "tokensPerMinute" where !seen.tokens:
-                seen.tokens = true
-                return reader.integer().map { limit.tokensPerMinute = $0 } != nil
-            default: return false
-            }
-        }
-        return read ? limit : nil
-    }
 }

@@ -113,6 +113,30 @@ package struct CanonicalJSONReader: ~Copyable {
         return consume(UInt8(ascii: "]")) ? values : nil
     }
 
+    /// Reads `{ "a": "x", … }` (labels, options); nil on a repeated key.
+    package mutating func stringMap() -> [String: String]? {
+        var map: [String: String] = [:]
+        let read = object { reader, key in
+            guard map[key] == nil, let value = reader.string() else { return false }
+            map[key] = value
+            return true
+        }
+        return read ? map : nil
+    }
+
+    /// Reads `true` or `false`.
+    package mutating func bool() -> Bool? {
+        skipSpace()
+        for (literal, value) in [("true", true), ("false", false)] {
+            let end = index + literal.utf8.count
+            if end <= bytes.count, bytes[index..<end].elementsEqual(literal.utf8) {
+                index = end
+                return value
+            }
+        }
+        return nil
+    }
+
     /// A string with the escapes JSONEncoder writes for printable text (`\"`, `\\`, `\/` and
     /// the control letters); `\u` gives up.
     package mutating func string() -> String? {

@@ -38,11 +38,12 @@ package enum RecordCoding {
             record.status = status(row)
             return .policy(record)
         case .team:
-            var record = try decoder.decode(TeamRecord.self, from: spec)
+            var record = try TeamRecord.fastDecoded(row.spec) ?? decoder.decode(TeamRecord.self, from: spec)
             record.status = status(row)
             return .team(record)
         case .credential:
-            var record = try decoder.decode(CredentialRecord.self, from: spec)
+            var record =
+                try CredentialRecord.fastDecoded(row.spec) ?? decoder.decode(CredentialRecord.self, from: spec)
             record.secret = fingerprint(row)
             record.status = status(row)
             return .credential(record)
