@@ -18,8 +18,11 @@ public enum ManifestLint {
         manifests.diagnostics = (manifests.diagnostics + diagnostics(for: manifests, now: now)).sortedByLocation()
     }
 
-    static func diagnostics(for manifests: ManifestSet, now: Timestamp) -> [Diagnostic] {
-        var state = DesiredRecords(state: manifests.state, secrets: [:]).asState
+    /// - Parameter records: the manifests' records when the caller has built them already (a
+    ///   plan shares them with its diff instead of holding a second copy of every key).
+    static func diagnostics(for manifests: ManifestSet, records: DesiredRecords? = nil, now: Timestamp) -> [Diagnostic]
+    {
+        var state = (records ?? DesiredRecords(state: manifests.state, secrets: [:])).asState
         // Only whether a provider has a system secret matters to the findings, not its value.
         for (position, provider) in manifests.state.providers.enumerated() where provider.secret != nil {
             state.providers[position].secret = SecretFingerprint(salt: "", sha256: "")

@@ -42,7 +42,9 @@ public struct PlanSession: Sendable {
             return .invalid(manifests.diagnostics)
         }
         let loaded = manifests
-        let lint = Task { ManifestLint.diagnostics(for: loaded, now: .now) }
+        // Records do not depend on secrets: one copy serves the lint and the diff.
+        let records = DesiredRecords(state: manifests.state, secrets: [:])
+        let lint = Task { ManifestLint.diagnostics(for: loaded, records: records, now: .now) }
         let (secrets, secretDiagnostics) = resolver.resolve(manifests)
         func linted() async -> Bool {
             manifests.diagnostics = (manifests.diagnostics + (await lint.value)).sortedByLocation()
@@ -54,7 +56,8 @@ public struct PlanSession: Sendable {
             return .invalid(manifests.diagnostics + secretDiagnostics)
         }
         let state = early ?? Task { try await read() }
-        let desired = DesiredRecords(state: manifests.state, secrets: secrets)
+        var desired = records
+        desired.secrets = secrets
         let actual: GatewayState
         do {
             actual = try await state.value

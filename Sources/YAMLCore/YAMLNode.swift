@@ -1,15 +1,28 @@
 /// A position in a YAML source, 1-based line and column (columns count Unicode scalars, as libyaml does).
+///
+/// Stored in 32 bits each: every node of a document carries one, and a 1M-key manifest set has
+/// tens of millions of nodes (a file of 4 billion lines would be far past any limit).
 public struct Mark: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
+    private var storedLine: UInt32
+    private var storedColumn: UInt32
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = UInt32(clamping: newValue) }
+    }
+
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = UInt32(clamping: newValue) }
+    }
 
     public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
+        storedLine = UInt32(clamping: line)
+        storedColumn = UInt32(clamping: column)
     }
 
     public static func < (lhs: Mark, rhs: Mark) -> Bool {
-        (lhs.line, lhs.column) < (rhs.line, rhs.column)
+        (lhs.storedLine, lhs.storedColumn) < (rhs.storedLine, rhs.storedColumn)
     }
 
     public var description: String { "\(line):\(column)" }
@@ -28,24 +41,82 @@ public struct YAMLNode: Sendable {
         case mapping([YAMLPair])
     }
 
-    public let content: Content
+    // Field order and the boxed tag keep a node at 64 bytes rather than 72: a 1M-key manifest
+    // set holds tens of millions of nodes at once.
+
     /// Where the node starts: the first character of a scalar (its quote, if quoted), or the
     /// first entry of a block collection.
     public var mark: Mark
-    /// The explicit tag in its resolved form (`!!str` arrives as `tag:yaml.org,2002:str`), if any.
-    public let tag: String?
+    /// Almost no node has an explicit tag, so it costs a pointer rather than a string.
+    private let tagBox: TagBox?
+    public let content: Content
+
+    /// The scalar's type, resolved once when the node is built, without repeating its text.
+    private let resolution: Resolution
 
     /// The scalar's type under the core schema, resolved once when the node is built.
-    public let resolved: ResolvedScalar?
+    public var resolved: ResolvedScalar? {
+        switch resolution {
+        case .none: return nil
+        case .null: return .null
+        case .bool(let value): return .bool(value)
+        case .int(let value): return .int(value)
+        case .float(let value): return .float(value)
+        case .string: return scalar.map { .string($0.text) }
+        case .invalid(let tag): return .invalid(tag: tag.name)
+        }
+    }
+
+    /// `ResolvedScalar` in 9 bytes instead of 17: a string's text is the scalar's own.
+    private enum Resolution: Sendable {
+        case none, null, string
+        case bool(Bool)
+        case int(Int)
+        case float(Double)
+        case invalid(StandardTag)
+
+        init(_ resolved: ResolvedScalar?) {
+            switch resolved {
+            case nil: self = .none
+            case .null?: self = .null
+            case .bool(let value)?: self = .bool(value)
+            case .int(let value)?: self = .int(value)
+            case .float(let value)?: self = .float(value)
+            case .string?: self = .string
+            // The resolver names only the four standard tags.
+            case .invalid(let tag)?: self = StandardTag(name: tag).map(Resolution.invalid) ?? .string
+            }
+        }
+    }
+
+    /// The tags a scalar's text can fail to fit.
+    private enum StandardTag: UInt8, CaseIterable {
+        case int, float, bool, null
+
+        var name: String { "!!" + String(describing: self) }
+
+        init?(name: String) {
+            guard let tag = Self.allCases.first(where: { $0.name == name }) else { return nil }
+            self = tag
+        }
+    }
+
+    /// The explicit tag in its resolved form (`!!str` arrives as `tag:yaml.org,2002:str`), if any.
+    public var tag: String? { tagBox?.text }
+
+    private final class TagBox: Sendable {
+        let text: String
+        init(_ text: String) { self.text = text }
+    }
 
     public init(content: Content, mark: Mark, tag: String? = nil) {
         self.content = content
         self.mark = mark
-        self.tag = tag
+        tagBox = tag.map(TagBox.init)
         if case .scalar(let scalar) = content {
-            resolved = ScalarResolver.resolve(scalar, tag: tag)
+            resolution = Resolution(ScalarResolver.resolve(scalar, tag: tag))
         } else {
-            resolved = nil
+            resolution = .none
         }
     }
 
