@@ -67,6 +67,36 @@ public struct YAMLNode: Sendable {
         }
     }
 
+    // Typed reads for the validator and decoders, which ask millions of times on a large
+    // manifest set: they read the stored resolution without building a `ResolvedScalar`.
+
+    /// The text of a scalar the core schema types as a string.
+    public var resolvedString: String? {
+        guard case .string = resolution, case .scalar(let scalar) = content else { return nil }
+        return scalar.text
+    }
+
+    /// The value of a scalar typed as an integer.
+    public var resolvedInt: Int? {
+        if case .int(let value) = resolution { return value }
+        return nil
+    }
+
+    /// The value of a scalar typed as an integer or a finite float.
+    public var resolvedNumber: Double? {
+        switch resolution {
+        case .int(let value): return Double(value)
+        case .float(let value) where value.isFinite: return value
+        default: return nil
+        }
+    }
+
+    /// The value of a scalar typed as a boolean.
+    public var resolvedBool: Bool? {
+        if case .bool(let value) = resolution { return value }
+        return nil
+    }
+
     /// `ResolvedScalar` in 9 bytes instead of 17: a string's text is the scalar's own.
     private enum Resolution: Sendable {
         case none, null, string

@@ -36,7 +36,7 @@ struct ShapeValidator {
         }
         switch shape {
         case .string(let format):
-            guard case .string(let text)? = node.resolved else {
+            guard let text = node.resolvedString else {
                 return wrongType(node, expected: "a string")
             }
             guard format.accepts(text) else {
@@ -50,31 +50,26 @@ struct ShapeValidator {
                 return error(code, node.mark, "'\(text)' is not \(format.explanation)")
             }
         case .enumeration(let values):
-            guard case .string(let text)? = node.resolved, values.contains(text) else {
+            guard let text = node.resolvedString, values.contains(text) else {
                 let found = node.scalar.map { "'\($0.text)'" } ?? node.kindDescription
                 let hint = node.scalar.map { DidYouMean.hint(for: $0.text, among: values) } ?? ""
                 return error(
                     .invalidValue, node.mark, "\(found) is not one of \(values.joined(separator: ", "))\(hint)")
             }
         case .constant(let value):
-            guard case .string(let text)? = node.resolved, text == value else {
+            guard let text = node.resolvedString, text == value else {
                 let found = node.scalar.map { "'\($0.text)'" } ?? node.kindDescription
                 return error(.invalidValue, node.mark, "expected '\(value)', found \(found)")
             }
         case .integer(let minimum):
-            guard case .int(let value)? = node.resolved else {
+            guard let value = node.resolvedInt else {
                 return wrongType(node, expected: "an integer")
             }
             if let minimum, value < minimum {
                 error(.outOfRange, node.mark, "must be at least \(minimum), found \(value)")
             }
         case .number(let minimum):
-            let value: Double
-            switch node.resolved {
-            case .int(let int)?: value = Double(int)
-            case .float(let float)? where float.isFinite: value = float
-            default: return wrongType(node, expected: "a number")
-            }
+            guard let value = node.resolvedNumber else { return wrongType(node, expected: "a number") }
             if let minimum, value < minimum {
                 let text = node.scalar?.text ?? "\(value)"
                 error(
@@ -82,7 +77,7 @@ struct ShapeValidator {
                     minimum == 0 ? "must not be negative, found \(text)" : "must be at least \(minimum), found \(text)")
             }
         case .boolean:
-            guard case .bool? = node.resolved else {
+            guard node.resolvedBool != nil else {
                 return wrongType(node, expected: "true or false")
             }
         case .list(let item, let minItems, let uniqueItems):
@@ -108,7 +103,7 @@ struct ShapeValidator {
         case .map(let value):
             guard let pairs = node.mapping else { return wrongType(node, expected: "a mapping") }
             for pair in pairs {
-                guard case .string(let key)? = pair.key.resolved else {
+                guard let key = pair.key.resolvedString else {
                     error(.wrongType, pair.key.mark, "keys must be strings, found \(pair.key.kindDescription)")
                     continue
                 }
@@ -134,7 +129,7 @@ struct ShapeValidator {
             object.fields.firstIndex { $0.name == name }.flatMap { marks[$0] }
         }
         for pair in pairs {
-            guard case .string(let key)? = pair.key.resolved else {
+            guard let key = pair.key.resolvedString else {
                 error(.wrongType, pair.key.mark, "field names must be strings, found \(pair.key.kindDescription)")
                 continue
             }
