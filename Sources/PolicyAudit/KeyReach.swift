@@ -14,7 +14,7 @@ struct KeyReach {
     /// The team whose keys `teamCache` holds: callers go team by team.
     private var cachedTeam: String?
     /// Reach by the key's model allowlist, for keys of `cachedTeam` that no rule names.
-    private var teamCache: [(models: [String]?, reach: [ProviderReach])] = []
+    private var teamCache: [[String]?: [ProviderReach]] = [:]
 
     init(index: PolicyIndex) {
         self.index = index
@@ -30,10 +30,9 @@ struct KeyReach {
             cachedTeam = key.team
             teamCache.removeAll(keepingCapacity: true)
         }
-        // A team's keys have a handful of distinct allowlists at most: a scan beats hashing them.
-        if let known = teamCache.first(where: { $0.models == key.models }) { return known.reach }
+        if let known = teamCache[key.models] { return known }
         let result = computeReach(of: key, team: team)
-        teamCache.append((key.models, result))
+        teamCache[key.models] = result
         return result
     }
 

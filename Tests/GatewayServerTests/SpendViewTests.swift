@@ -88,4 +88,42 @@ struct SpendViewTests {
         #expect(try await eager.balance(team: "research") == 3_500)
         #expect(ledger.reads.withLock { $0 } == 4)
     }
+
+    /// A ledger whose second read waits until the test releases it; later reads answer -1 at once.
+    final class GatedLedger: SpendLedger {
+        let reads = Mutex(0)
+        let (entered, enter) = AsyncStream.makeStream(of: Void.self)
+        let (releases, release) = AsyncStream.makeStream(of: Int64.self)
+
+        func balance(team: String) async throws -> Int64 {
+            let read = reads.withLock {
+                $0 += 1
+                return $0
+            }
+            if read == 1 { return 100 }
+            guard read == 2 else { return -1 }
+            enter.yield()
+            for await value in releases { return value }
+            return 0
+        }
+
+        func spend(team: String, key: String?, since: Timestamp) async throws -> Int64 { 0 }
+    }
+
+    @Test func whileOneRequestReadsAStaleFigureTheOthersUseTheHeldOne() async throws {
+        let fixture = try GatewayFixture()
+        defer { fixture.cleanup() }
+        let ledger = GatedLedger()
+        let view = SpendView(
+            store: ledger, usage: UsageWriter(store: fixture.store, logger: Logger(label: "test")), freshness: .zero)
+        #expect(try await view.balance(team: "research") == 100)
+        let refreshing = Task { try await view.balance(team: "research") }
+        var entered = ledger.entered.makeAsyncIterator()
+        _ = await entered.next()
+        // The figure is stale, but one request is already reading it: no second read.
+        #expect(try await view.balance(team: "research") == 100)
+        #expect(ledger.reads.withLock { $0 } == 2)
+        ledger.release.yield(40)
+        #expect(try await refreshing.value == 40)
+    }
 }

@@ -10,8 +10,7 @@ import Synchronization
 /// through another instance or an embedded `gwctl`) are seen within `freshness`; a grant
 /// through this instance's admin API is seen at once (`forget`).
 final class SpendView: SpendLedger, Sendable {
-    /// Whose money a figure is: a team's balance (`key` and `since` nil), or the spend of a team
-    /// or one of its keys since the start of a budget period.
+    /// Whose spend a budget figure counts: a team's (`key` nil) or one of its keys'.
     private struct Scope: Hashable {
         var team: String
         var key: String?
@@ -20,6 +19,9 @@ final class SpendView: SpendLedger, Sendable {
     private struct Figure {
         var value: Int64
         var readAt: ContinuousClock.Instant
+        /// A request is reading it again: the others use this value meanwhile rather than all
+        /// reading at once each time it goes stale.
+        var refreshing = false
     }
 
     private struct Figures {
@@ -55,37 +57,49 @@ final class SpendView: SpendLedger, Sendable {
     }
 
     func balance(team: String) async throws -> Int64 {
-        let now = ContinuousClock.now
-        if let figure = figures.withLock({ $0.balances[team] }), now - figure.readAt < freshness {
-            return figure.value
-        }
-        // What this instance served but has not written yet would be missing from the read.
-        await usage.flush()
-        let value = try await store.balance(team: team)
-        figures.withLock { figures in
-            figures.prune(ifAbove: capacity, now: now, freshness: freshness)
-            if figures.balances.updateValue(Figure(value: value, readAt: now), forKey: team) == nil {
-                figures.count += 1
-            }
-        }
-        return value
+        try await figure(
+            get: { $0.balances[team] }, set: { $0.balances[team] = $1 },
+            read: { [store] in try await store.balance(team: team) })
     }
 
     func spend(team: String, key: String?, since: Timestamp) async throws -> Int64 {
-        let now = ContinuousClock.now
         let scope = Scope(team: team, key: key)
-        if let figure = figures.withLock({ $0.spend[scope]?[since.seconds] }), now - figure.readAt < freshness {
-            return figure.value
+        return try await figure(
+            get: { $0.spend[scope]?[since.seconds] }, set: { $0.spend[scope, default: [:]][since.seconds] = $1 },
+            read: { [store] in try await store.spend(team: team, key: key, since: since) })
+    }
+
+    /// A figure: the held one while fresh (or while another request reads it again), else read
+    /// from the store after writing what this instance served and has not written yet.
+    private func figure(
+        get: (inout Figures) -> Figure?, set: (inout Figures, Figure?) -> Void, read: () async throws -> Int64
+    ) async throws -> Int64 {
+        let now = ContinuousClock.now
+        let held: Int64? = figures.withLock { figures in
+            guard var figure = get(&figures) else { return nil }
+            if now - figure.readAt < freshness || figure.refreshing { return figure.value }
+            figure.refreshing = true
+            set(&figures, figure)
+            return nil
         }
+        if let held { return held }
         await usage.flush()
-        let value = try await store.spend(team: team, key: key, since: since)
+        let value: Int64
+        do {
+            value = try await read()
+        } catch {
+            figures.withLock { figures in
+                if var figure = get(&figures) {
+                    figure.refreshing = false
+                    set(&figures, figure)
+                }
+            }
+            throw error
+        }
         figures.withLock { figures in
             figures.prune(ifAbove: capacity, now: now, freshness: freshness)
-            if figures.spend[scope, default: [:]].updateValue(Figure(value: value, readAt: now), forKey: since.seconds)
-                == nil
-            {
-                figures.count += 1
-            }
+            if get(&figures) == nil { figures.count += 1 }
+            set(&figures, Figure(value: value, readAt: now))
         }
         return value
     }
