@@ -39,10 +39,10 @@ public struct JSONLogHandler: LogHandler {
             line += ":"
             JSONText.appendQuoted(value, to: &line)
         }
-        append("ts", fields["ts"].map { "\($0)" } ?? Timestamp.now.description, first: true)
-        append("level", fields["level"].map { "\($0)" } ?? event.level.rawValue)
-        append("label", fields["label"].map { "\($0)" } ?? label)
-        append("msg", fields["msg"].map { "\($0)" } ?? event.message.description)
+        append("ts", fields["ts"].map(Self.text) ?? Timestamp.now.description, first: true)
+        append("level", fields["level"].map(Self.text) ?? event.level.rawValue)
+        append("label", fields["label"].map(Self.text) ?? label)
+        append("msg", fields["msg"].map(Self.text) ?? event.message.description)
         for key in fields.keys.sorted() where !Self.leading.contains(key) {
             if let value = fields[key] { append(key, Self.text(value)) }
         }
@@ -69,5 +69,4 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    static func quote(_ text: String) -> String { JSONText.quoted(text) }
 }

@@ -11,11 +11,7 @@ extension APIKeyRecord {
     /// Reads one key object at the reader's position; nil when it needs the full decoder.
     package static func fastDecoded(_ reader: inout CanonicalJSONReader) -> APIKeyRecord? {
         var record = APIKeyRecord(team: "", name: "")
-        var seen: UInt16 = 0
-        let read = reader.object { reader, key in
-            let bit = fields[key] ?? 0
-            guard bit != 0, seen & bit == 0 else { return false }
-            seen |= bit
+        let read = reader.object(fields: fields, required: required) { reader, key in
             switch key {
             case "team": return reader.string().map { record.team = $0 } != nil
             case "name": return reader.string().map { record.name = $0 } != nil
@@ -33,8 +29,7 @@ extension APIKeyRecord {
             default: return false
             }
         }
-        guard read, seen & required == required else { return nil }
-        return record
+        return read ? record : nil
     }
 
     /// One bit per field, to refuse a repeated key; team, name and rotation are required.

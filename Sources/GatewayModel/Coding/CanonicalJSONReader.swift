@@ -101,6 +101,21 @@ package struct CanonicalJSONReader: ~Copyable {
         return consume(UInt8(ascii: "}"))
     }
 
+    /// Reads an object whose keys are `fields` (one bit each): an unknown or repeated key, or a
+    /// missing `required` one, gives up. `member` reads each value, as in `object(_:)`.
+    package mutating func object(
+        fields: [String: UInt16], required: UInt16, _ member: (inout CanonicalJSONReader, String) -> Bool
+    ) -> Bool {
+        var seen: UInt16 = 0
+        let read = object { reader, key in
+            let bit = fields[key] ?? 0
+            guard bit != 0, seen & bit == 0 else { return false }
+            seen |= bit
+            return member(&reader, key)
+        }
+        return read && seen & required == required
+    }
+
     /// Reads `[ "a", "b" ]`.
     package mutating func strings() -> [String]? {
         guard consume(UInt8(ascii: "[")) else { return nil }

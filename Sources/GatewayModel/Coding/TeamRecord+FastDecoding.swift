@@ -9,11 +9,7 @@ extension TeamRecord {
     /// Reads one team object at the reader's position; nil when it needs the full decoder.
     package static func fastDecoded(_ reader: inout CanonicalJSONReader) -> TeamRecord? {
         var record = TeamRecord(metadata: ResourceMetadata(name: ""))
-        var seen: UInt16 = 0
-        let read = reader.object { reader, key in
-            let bit = fields[key] ?? 0
-            guard bit != 0, seen & bit == 0 else { return false }
-            seen |= bit
+        let read = reader.object(fields: fields, required: required) { reader, key in
             switch key {
             case "metadata": return reader.metadata().map { record.metadata = $0 } != nil
             case "displayName": return reader.string().map { record.displayName = $0 } != nil
@@ -37,8 +33,7 @@ extension TeamRecord {
             default: return false
             }
         }
-        guard read, seen & required == required else { return nil }
-        return record
+        return read ? record : nil
     }
 
     /// One bit per field, to refuse a repeated key; metadata and tier are required.
@@ -54,23 +49,22 @@ extension CredentialRecord {
     /// (including a secret fingerprint, which the store keeps in columns of its own).
     package static func fastDecoded(_ json: String) -> CredentialRecord? {
         CanonicalJSONReader.whole(json) { reader in
-            var team: String?
-            var name: String?
-            var provider: String?
-            var options: [String: String]?
-            var status: RecordStatus?
-            let read = reader.object { reader, key in
+            var record = CredentialRecord(team: "", name: "", provider: "")
+            let read = reader.object(fields: fields, required: required) { reader, key in
                 switch key {
-                case "team" where team == nil: return reader.string().map { team = $0 } != nil
-                case "name" where name == nil: return reader.string().map { name = $0 } != nil
-                case "provider" where provider == nil: return reader.string().map { provider = $0 } != nil
-                case "options" where options == nil: return reader.stringMap().map { options = $0 } != nil
-                case "status" where status == nil: return reader.recordStatus().map { status = $0 } != nil
+                case "team": return reader.string().map { record.team = $0 } != nil
+                case "name": return reader.string().map { record.name = $0 } != nil
+                case "provider": return reader.string().map { record.provider = $0 } != nil
+                case "options": return reader.stringMap().map { record.options = $0 } != nil
+                case "status": return reader.recordStatus().map { record.status = $0 } != nil
                 default: return false
                 }
             }
-            guard read, let team, let name, let provider, let options else { return nil }
-            return CredentialRecord(team: team, name: name, provider: provider, options: options, status: status)
+            return read ? record : nil
         }
     }
+
+    /// One bit per field; all but status are required (the encoder writes empty options too).
+    private static let fields: [String: UInt16] = ["team": 1, "name": 2, "provider": 4, "options": 8, "status": 16]
+    private static let required: UInt16 = 1 | 2 | 4 | 8
 }

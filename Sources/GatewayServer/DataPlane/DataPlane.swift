@@ -168,12 +168,12 @@ struct DataPlane: Sendable {
 
     /// The key from `Authorization: Bearer …` or `x-api-key`.
     static func apiKey(in request: Request) -> String? {
+        // The scheme is matched case-insensitively without lowercasing the whole header.
         if let header = request.headers[.authorization], header.utf8.count > 7,
             header.utf8.prefix(7).lazy.map({ $0 | 0x20 }).elementsEqual("bearer ".utf8)
         {
-            let key = header.utf8.dropFirst(7).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-            let trimmed = key.reversed().drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.count
-            return trimmed == 0 ? nil : String(Substring(key.prefix(trimmed)))
+            let key = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+            return key.isEmpty ? nil : key
         }
         if let key = request.headers[DataPlaneHeaders.apiKey], !key.isEmpty { return key }
         return nil

@@ -28,17 +28,16 @@ final class SpendView: SpendLedger, Sendable {
         var balances: [String: Figure] = [:]
         /// Spend by scope, then by the period start (seconds) it is counted from.
         var spend: [Scope: [Int64: Figure]] = [:]
-        var count = 0
 
-        /// Keeps memory bounded by the figures in use: past `capacity`, every stale figure goes.
+        /// Keeps memory bounded by the figures in use: past `capacity` teams and scopes (a scope
+        /// holds one figure per budget period, four at most), every stale figure goes.
         mutating func prune(ifAbove capacity: Int, now: ContinuousClock.Instant, freshness: Duration) {
-            guard count >= capacity else { return }
+            guard balances.count + spend.count >= capacity else { return }
             balances = balances.filter { now - $0.value.readAt < freshness }
             spend = spend.compactMapValues { periods in
                 let fresh = periods.filter { now - $0.value.readAt < freshness }
                 return fresh.isEmpty ? nil : fresh
             }
-            count = balances.count + spend.values.reduce(0) { $0 + $1.count }
         }
     }
 
@@ -46,7 +45,7 @@ final class SpendView: SpendLedger, Sendable {
     private let usage: UsageWriter
     private let freshness: Duration
     private let figures = Mutex(Figures())
-    /// Above this many figures, stale ones are dropped when the next is read.
+    /// Above this many teams and scopes held, stale figures are dropped when the next is read.
     private let capacity: Int
 
     init(store: any SpendLedger, usage: UsageWriter, freshness: Duration = .seconds(1), capacity: Int = 100_000) {
@@ -98,7 +97,6 @@ final class SpendView: SpendLedger, Sendable {
         }
         figures.withLock { figures in
             figures.prune(ifAbove: capacity, now: now, freshness: freshness)
-            if get(&figures) == nil { figures.count += 1 }
             set(&figures, Figure(value: value, readAt: now))
         }
         return value
@@ -122,10 +120,8 @@ final class SpendView: SpendLedger, Sendable {
     /// Drops a team's figures, so the next request reads them again (after a grant).
     func forget(team: String) {
         figures.withLock { figures in
-            if figures.balances.removeValue(forKey: team) != nil { figures.count -= 1 }
-            for scope in figures.spend.keys where scope.team == team {
-                figures.count -= figures.spend.removeValue(forKey: scope)?.count ?? 0
-            }
+            figures.balances[team] = nil
+            figures.spend = figures.spend.filter { $0.key.team != team }
         }
     }
 }

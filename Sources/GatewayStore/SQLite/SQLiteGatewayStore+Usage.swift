@@ -12,7 +12,7 @@ extension SQLiteGatewayStore {
                         credential_name, input_tokens, output_tokens, cost_micro_usd, at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-            var debits = CreditLedger.Debits(db)
+            var ledger = CreditLedger(db)
             for usage in records {
                 try insert.execute(arguments: [
                     usage.requestID, usage.team, usage.key, usage.model, usage.provider, usage.credentialKind.rawValue,
@@ -21,10 +21,11 @@ extension SQLiteGatewayStore {
                 ])
                 // BYOK spend is the team's own: only system-credential spend is paid from credits.
                 guard usage.credentialKind == .system, usage.costMicroUSD != 0 else { continue }
-                try debits.debit(
-                    team: usage.team, amount: usage.costMicroUSD, reason: "request \(usage.requestID)", at: usage.at)
+                _ = try ledger.adjust(
+                    team: usage.team, delta: -usage.costMicroUSD, reason: "request \(usage.requestID)",
+                    actor: "gateway", at: usage.at)
             }
-            try debits.commit()
+            try ledger.commit()
         }
     }
 

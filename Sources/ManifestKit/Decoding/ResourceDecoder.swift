@@ -5,19 +5,19 @@ import YAMLCore
 enum ResourceDecoder {
     static func metadata(_ node: YAMLNode?) -> ResourceMetadata {
         ResourceMetadata(
-            name: node?["name"]?.stringValue ?? "",
+            name: node?["name"]?.resolvedString ?? "",
             labels: node?["labels"]?.stringMap ?? [:],
-            protected: node?["protected"]?.boolValue ?? false)
+            protected: node?["protected"]?.resolvedBool ?? false)
     }
 
     static func team(_ document: YAMLNode) -> Team {
         let spec = document["spec"]
         return Team(
             metadata: metadata(document["metadata"]),
-            displayName: spec?["displayName"]?.stringValue,
-            tier: spec?["tier"]?.stringValue.flatMap(Tier.init(rawValue:)) ?? .free,
-            suspension: spec?["suspended"].map { Suspension(reason: $0["reason"]?.stringValue ?? "") },
-            dataRetention: spec?["dataRetention"]?.stringValue.flatMap(DataRetention.init(rawValue:)),
+            displayName: spec?["displayName"]?.resolvedString,
+            tier: spec?["tier"]?.resolvedString.flatMap(Tier.init(rawValue:)) ?? .free,
+            suspension: spec?["suspended"].map { Suspension(reason: $0["reason"]?.resolvedString ?? "") },
+            dataRetention: spec?["dataRetention"]?.resolvedString.flatMap(DataRetention.init(rawValue:)),
             providers: spec?["providers"]?.stringList,
             models: spec?["models"]?.stringList,
             budget: budget(spec?["budget"]),
@@ -29,8 +29,8 @@ enum ResourceDecoder {
     static func byokCredential(_ node: YAMLNode) -> BYOKCredential? {
         guard let secret = secret(node["secret"]) else { return nil }
         return BYOKCredential(
-            name: node["name"]?.stringValue ?? "",
-            provider: node["provider"]?.stringValue ?? "",
+            name: node["name"]?.resolvedString ?? "",
+            provider: node["provider"]?.resolvedString ?? "",
             secret: secret,
             options: node["options"]?.stringMap ?? [:])
     }
@@ -42,13 +42,13 @@ enum ResourceDecoder {
         for pair in node.mapping ?? [] {
             let value = pair.value
             switch pair.key.scalar?.text {
-            case "name": key.name = value.stringValue ?? ""
-            case "description": key.description = value.stringValue
-            case "expiresAt": key.expiresAt = value.stringValue.flatMap(Timestamp.init(rfc3339:))
+            case "name": key.name = value.resolvedString ?? ""
+            case "description": key.description = value.resolvedString
+            case "expiresAt": key.expiresAt = value.resolvedString.flatMap(Timestamp.init(rfc3339:))
             case "models": key.models = value.stringList
             case "budget": key.budget = budget(value)
             case "rateLimit": key.rateLimit = rateLimit(value)
-            case "rotation": key.rotation = value.intValue ?? 0
+            case "rotation": key.rotation = value.resolvedInt ?? 0
             default: break
             }
         }
@@ -59,18 +59,18 @@ enum ResourceDecoder {
         let spec = document["spec"]
         return Provider(
             metadata: metadata(document["metadata"]),
-            type: spec?["type"]?.stringValue.flatMap(ProviderType.init(rawValue:)) ?? .mock,
-            baseURL: spec?["baseURL"]?.stringValue,
-            zeroDataRetention: spec?["zeroDataRetention"]?.boolValue ?? false,
+            type: spec?["type"]?.resolvedString.flatMap(ProviderType.init(rawValue:)) ?? .mock,
+            baseURL: spec?["baseURL"]?.resolvedString,
+            zeroDataRetention: spec?["zeroDataRetention"]?.resolvedBool ?? false,
             secret: secret(spec?["secret"]),
             models: (spec?["models"]?.sequence ?? []).map { model in
                 ProviderModel(
-                    id: model["id"]?.stringValue ?? "",
-                    upstream: model["upstream"]?.stringValue,
+                    id: model["id"]?.resolvedString ?? "",
+                    upstream: model["upstream"]?.resolvedString,
                     pricing: model["pricing"].map {
                         Pricing(
-                            inputPerMTokUSD: $0["inputPerMTokUSD"]?.doubleValue ?? 0,
-                            outputPerMTokUSD: $0["outputPerMTokUSD"]?.doubleValue ?? 0)
+                            inputPerMTokUSD: $0["inputPerMTokUSD"]?.resolvedNumber ?? 0,
+                            outputPerMTokUSD: $0["outputPerMTokUSD"]?.resolvedNumber ?? 0)
                     })
             })
     }
@@ -80,9 +80,9 @@ enum ResourceDecoder {
         let match = spec?["match"]
         let action: RuleAction
         if let deny = spec?["deny"] {
-            action = .deny(message: deny["message"]?.stringValue)
+            action = .deny(message: deny["message"]?.resolvedString)
         } else if let rewrite = spec?["rewrite"] {
-            action = .rewrite(model: rewrite["model"]?.stringValue ?? "")
+            action = .rewrite(model: rewrite["model"]?.resolvedString ?? "")
         } else {
             let route = spec?["route"]
             action = .route(
@@ -91,7 +91,7 @@ enum ResourceDecoder {
         }
         return Rule(
             metadata: metadata(document["metadata"]),
-            priority: spec?["priority"]?.intValue ?? 0,
+            priority: spec?["priority"]?.resolvedInt ?? 0,
             match: RuleMatch(
                 models: match?["models"]?.stringList,
                 teams: match?["teams"]?.stringList,
@@ -103,14 +103,14 @@ enum ResourceDecoder {
         let spec = document["spec"]
         return GatewayPolicy(
             metadata: metadata(document["metadata"]),
-            dataRetention: spec?["dataRetention"]?.stringValue.flatMap(DataRetention.init(rawValue:)) ?? .standard,
-            byokRequiresPaidTier: spec?["byokRequiresPaidTier"]?.boolValue ?? false,
-            perRequestBYOK: spec?["perRequestBYOK"]?.boolValue ?? false)
+            dataRetention: spec?["dataRetention"]?.resolvedString.flatMap(DataRetention.init(rawValue:)) ?? .standard,
+            byokRequiresPaidTier: spec?["byokRequiresPaidTier"]?.resolvedBool ?? false,
+            perRequestBYOK: spec?["perRequestBYOK"]?.resolvedBool ?? false)
     }
 
     static func budget(_ node: YAMLNode?) -> Budget? {
-        guard let node, let limit = node["limitUSD"]?.doubleValue,
-            let period = node["period"]?.stringValue.flatMap(BudgetPeriod.init(rawValue:))
+        guard let node, let limit = node["limitUSD"]?.resolvedNumber,
+            let period = node["period"]?.resolvedString.flatMap(BudgetPeriod.init(rawValue:))
         else { return nil }
         return Budget(limitUSD: limit, period: period)
     }
@@ -118,13 +118,13 @@ enum ResourceDecoder {
     static func rateLimit(_ node: YAMLNode?) -> RateLimit? {
         guard let node, node.mapping != nil else { return nil }
         return RateLimit(
-            requestsPerMinute: node["requestsPerMinute"]?.intValue,
-            tokensPerMinute: node["tokensPerMinute"]?.intValue)
+            requestsPerMinute: node["requestsPerMinute"]?.resolvedInt,
+            tokensPerMinute: node["tokensPerMinute"]?.resolvedInt)
     }
 
     static func secret(_ node: YAMLNode?) -> SecretReference? {
-        if let name = node?["env"]?.stringValue { return .env(name) }
-        if let path = node?["file"]?.stringValue { return .file(path) }
+        if let name = node?["env"]?.resolvedString { return .env(name) }
+        if let path = node?["file"]?.resolvedString { return .file(path) }
         return nil
     }
 }

@@ -1,19 +1,12 @@
 import YAMLCore
 
-/// Tolerant typed reads: nil when the node is not of the type. The validator has already
-/// reported any mismatch, so decoding only builds values from what is right.
+/// Tolerant reads of collections: nil when the node is not of the shape. The validator has already
+/// reported any mismatch, so decoding only builds values from what is right. (Scalars are read
+/// with YAMLCore's `resolvedString`, `resolvedInt`, `resolvedNumber` and `resolvedBool`.)
 extension YAMLNode {
-    var stringValue: String? { resolvedString }
-
-    var intValue: Int? { resolvedInt }
-
-    var doubleValue: Double? { resolvedNumber }
-
-    var boolValue: Bool? { resolvedBool }
-
     /// The string items of a list; nil when the node is not a list.
     var stringList: [String]? {
-        sequence?.compactMap(\.stringValue)
+        sequence?.compactMap(\.resolvedString)
     }
 
     /// A string-to-string mapping; nil when the node is not a mapping.
@@ -21,7 +14,7 @@ extension YAMLNode {
         guard let pairs = mapping else { return nil }
         var map: [String: String] = [:]
         for pair in pairs {
-            if let key = pair.key.stringValue, let value = pair.value.stringValue { map[key] = value }
+            if let key = pair.key.resolvedString, let value = pair.value.resolvedString { map[key] = value }
         }
         return map
     }

@@ -49,11 +49,11 @@ struct DocumentReader {
                 ))
             return
         }
-        let kind = root["kind"]?.stringValue.flatMap(ManifestSchema.Kind.init(rawValue:))
+        let kind = root["kind"]?.resolvedString.flatMap(ManifestSchema.Kind.init(rawValue:))
         var validator = ShapeValidator(file: file)
         validator.validateRoot(root, against: kind.map(ManifestSchema.envelope(for:)) ?? ManifestSchema.envelope)
         diagnostics += validator.diagnostics
-        guard let kind, let name = root["metadata"]?["name"]?.stringValue,
+        guard let kind, let name = root["metadata"]?["name"]?.resolvedString,
             StringFormat.resourceName.accepts(name)
         else { return }
         documents.append(ManifestDocument(file: file, kind: kind, name: name, node: root))

@@ -32,7 +32,7 @@ struct ReferenceChecker {
         case .provider:
             var seen: [String: YAMLNode] = [:]
             for (index, model) in (spec?["models"]?.sequence ?? []).enumerated() {
-                guard let id = model["id"], let text = id.stringValue else { continue }
+                guard let id = model["id"], let text = id.resolvedString else { continue }
                 if let first = seen[text] {
                     diagnostics.append(
                         .error(
@@ -46,7 +46,7 @@ struct ReferenceChecker {
         case .rule:
             let match = spec?["match"]
             for (index, node) in (match?["teams"]?.sequence ?? []).enumerated() {
-                guard let name = node.stringValue, StringFormat.resourceName.accepts(name) else { continue }
+                guard let name = node.resolvedString, StringFormat.resourceName.accepts(name) else { continue }
                 if !teamNames.contains(name) {
                     report(node, in: document, "spec.match.teams[\(index)]: unknown Team '\(name)'", name, teamNames)
                 }
@@ -63,13 +63,13 @@ struct ReferenceChecker {
     }
 
     private mutating func provider(_ node: YAMLNode, in document: ManifestDocument, field: String) {
-        guard let name = node.stringValue, StringFormat.resourceName.accepts(name), !providerNames.contains(name)
+        guard let name = node.resolvedString, StringFormat.resourceName.accepts(name), !providerNames.contains(name)
         else { return }
         report(node, in: document, "\(field): unknown Provider '\(name)'", name, providerNames)
     }
 
     private mutating func key(_ node: YAMLNode, in document: ManifestDocument, field: String) {
-        guard let reference = node.stringValue, StringFormat.keyReference.accepts(reference) else { return }
+        guard let reference = node.resolvedString, StringFormat.keyReference.accepts(reference) else { return }
         let team = String(reference.prefix { $0 != "/" })
         let key = String(reference.dropFirst(team.count + 1))
         if let keys = teams[team]?.keys {
@@ -92,7 +92,7 @@ struct ReferenceChecker {
     private mutating func unique(_ items: [YAMLNode]?, field: String, what: String, in document: ManifestDocument) {
         var seen: [String: YAMLNode] = [:]
         for (index, item) in (items ?? []).enumerated() {
-            guard let nameNode = item["name"], let name = nameNode.stringValue else { continue }
+            guard let nameNode = item["name"], let name = nameNode.resolvedString else { continue }
             if let first = seen[name] {
                 diagnostics.append(
                     .error(
