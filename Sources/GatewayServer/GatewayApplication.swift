@@ -1,5 +1,4 @@
 import AdminAPI
-import AsyncHTTPClient
 import GatewayCore
 import GatewayStore
 import HTTPTypes
@@ -20,9 +19,9 @@ public struct GatewayConfiguration: Sendable {
     public var reloadInterval: Duration
     /// How often the keys' last-use times are written to the state.
     public var keyUseFlushInterval: Duration
-    /// Connections kept open to each provider host. Every request in flight holds one for its
-    /// whole upstream call, so this caps the requests in flight per provider; AsyncHTTPClient's
-    /// default of 8 capped a loaded gatewayd at ~4,400 requests/s on a 1-ms upstream.
+    /// Connections kept open to each provider endpoint. Every request in flight holds one for its
+    /// whole upstream call, so this caps the requests in flight per provider; a pool of 8 capped a
+    /// loaded gatewayd at ~4,400 requests/s on a 1-ms upstream.
     public var upstreamConnectionsPerHost: Int
 
     public init(
@@ -62,22 +61,14 @@ public struct GatewayRuntime: Sendable {
 /// Builds the gatewayd HTTP application: the admin API over a store, behind authentication.
 public enum GatewayApplication {
     /// The client gatewayd calls providers with; the caller shuts it down after the server stops.
-    ///
-    /// Redirects are not followed: a provider's answer is passed on as it is, and a secret sent
-    /// to one host is never replayed to another.
-    public static func upstreamClient(_ configuration: GatewayConfiguration) -> HTTPClient {
-        var client = HTTPClient.Configuration(redirectConfiguration: .disallow)
-        client.connectionPool = .init(
-            idleTimeout: .seconds(60),
-            concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.upstreamConnectionsPerHost)
-        client.timeout = .init(connect: .seconds(10))
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: client)
+    public static func upstreamClient(_ configuration: GatewayConfiguration) -> UpstreamClient {
+        UpstreamClient(configuration: .init(connectionsPerEndpoint: configuration.upstreamConnectionsPerHost))
     }
 
     /// The router, separate from the application so tests can drive it in-process.
     public static func router(
         store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger,
-        runtime: GatewayRuntime? = nil, httpClient: HTTPClient = .shared
+        runtime: GatewayRuntime? = nil, upstream: UpstreamClient = .shared
     ) throws -> Router<BasicRequestContext> {
         let runtime = runtime ?? GatewayRuntime(store: store, configuration: configuration, logger: logger)
         let router = Router()
@@ -96,7 +87,7 @@ public enum GatewayApplication {
             store: store, cache: runtime.cache, limiter: runtime.limiter, activity: runtime.activity,
             usageWriter: runtime.usageWriter, spend: runtime.spend,
             dispatch: UpstreamDispatch(
-                http: HTTPProviderAdapter(client: httpClient), vault: store,
+                http: HTTPProviderAdapter(client: upstream), vault: store,
                 timeoutSeconds: configuration.upstreamTimeoutSeconds),
             logger: logger)
         router.post("/v1/chat/completions") { request, _ in try await plane.chat(request, format: .openAI) }
@@ -109,13 +100,13 @@ public enum GatewayApplication {
 
     public static func application(
         store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger,
-        httpClient: HTTPClient = .shared, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        upstream: UpstreamClient = .shared, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let runtime = GatewayRuntime(store: store, configuration: configuration, logger: logger)
         return Application(
             router: try router(
                 store: store, tokens: tokens, configuration: configuration, logger: logger, runtime: runtime,
-                httpClient: httpClient),
+                upstream: upstream),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "gatewayd"),
             services: [

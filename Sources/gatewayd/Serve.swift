@@ -57,7 +57,7 @@ struct Serve: AsyncParsableCommand {
         @Sendable func serve(_ store: any GatewayStore, state: String) async throws {
             let upstream = GatewayApplication.upstreamClient(configuration)
             let app = try GatewayApplication.application(
-                store: store, tokens: tokens, configuration: configuration, logger: logger, httpClient: upstream,
+                store: store, tokens: tokens, configuration: configuration, logger: logger, upstream: upstream,
                 onServerRunning: { port in
                     logger.notice(
                         "listening",
@@ -70,10 +70,10 @@ struct Serve: AsyncParsableCommand {
             do {
                 try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
             } catch {
-                try? await upstream.shutdown()
+                await upstream.shutdown()
                 throw error
             }
-            try await upstream.shutdown()
+            await upstream.shutdown()
         }
         if PostgresLocation.isPostgresURL(files.state) {
             let location: PostgresLocation

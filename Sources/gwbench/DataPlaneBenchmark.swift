@@ -24,6 +24,12 @@ struct DataPlaneBenchmark: AsyncParsableCommand {
     @Option(help: "Streamed requests per target for time to first token.") var streams = 200
     @Option(help: "The gatewayd executable (default: beside gwbench).") var gatewayd: String?
     @Option(help: "The LiteLLM executable; \"none\" skips LiteLLM.") var litellm = "litellm"
+    @Option(
+        help: """
+            Pass-through floors measured beside gatewayd, comma-separated: hummingbird (gatewayd's stack), nio \
+            (a server on SwiftNIO directly), hummingbird-ahc (AsyncHTTPClient as the client); "none" for none.
+            """)
+    var floors = "hummingbird,nio"
     @Option(help: "Write the results as JSON here (for scripts/plot-benchmarks).") var results: String?
 
     func run() async throws {
@@ -36,12 +42,22 @@ struct DataPlaneBenchmark: AsyncParsableCommand {
         if litellm != "none" && litellmPath == nil {
             print("note: \(litellm) is not on PATH; LiteLLM is skipped (pip install 'litellm[proxy]')")
         }
+        let floorStacks: [Passthrough.Stack] =
+            try floors == "none"
+            ? []
+            : floors.split(separator: ",").map { name in
+                guard let stack = Passthrough.Stack(rawValue: String(name)) else {
+                    throw ValidationError("unknown floor \(name); one of \(Passthrough.Stack.allCases.map(\.rawValue))")
+                }
+                return stack
+            }
         let plan = DataPlaneRun.Plan(
             seconds: seconds, rates: paced, maxConnections: maxConnections, streams: streams,
             resultsPath: results)
         try await MockServer.with { mockPort in
             var run = try await DataPlaneRun(
-                directory: directory, mockPort: mockPort, gatewayd: gatewaydPath, litellm: litellmPath)
+                directory: directory, mockPort: mockPort, gatewayd: gatewaydPath, floors: floorStacks,
+                litellm: litellmPath)
             defer { run.stop() }
             try await run.measure(plan)
         }

@@ -35,7 +35,9 @@ struct DataPlaneRun {
 
     static let prompt = #""messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32"#
 
-    init(directory: URL, mockPort: Int, gatewayd: String, litellm: String?) async throws {
+    init(
+        directory: URL, mockPort: Int, gatewayd: String, floors: [Passthrough.Stack], litellm: String?
+    ) async throws {
         self.directory = directory
         let key = try await Self.prepareState(directory: directory, mockPort: mockPort)
         var targets: [(String, Wrk.Target)] = [
@@ -53,16 +55,20 @@ struct DataPlaneRun {
         servers.append(gateway)
         try await gateway.waitUntilServing("http://127.0.0.1:\(gatewaydPort)/healthz")
         targets.append(("gatewayd", Self.chat(port: gatewaydPort, model: "bench/echo", key: key)))
-        let passthroughPort = try Self.freePort()
-        let passthrough = try ChildProcess(
-            name: "passthrough", executable: CommandLine.arguments[0],
-            arguments: [
-                "passthrough", "--port", "\(passthroughPort)", "--upstream", "http://127.0.0.1:\(mockPort)/v1",
-            ],
-            log: directory.appendingPathComponent("passthrough.log"))
-        servers.append(passthrough)
-        try await passthrough.waitUntilServing("http://127.0.0.1:\(passthroughPort)/v1/chat/completions")
-        targets.append(("passthrough", Self.chat(port: passthroughPort, model: "echo", key: "none")))
+        for floor in floors {
+            let port = try Self.freePort()
+            let name = floor == .hummingbird ? "passthrough" : "passthrough-\(floor.rawValue)"
+            let server = try ChildProcess(
+                name: name, executable: CommandLine.arguments[0],
+                arguments: [
+                    "passthrough", "--port", "\(port)", "--upstream", "http://127.0.0.1:\(mockPort)/v1", "--stack",
+                    floor.rawValue,
+                ],
+                log: directory.appendingPathComponent("\(name).log"))
+            servers.append(server)
+            try await server.waitUntilServing("http://127.0.0.1:\(port)/v1/chat/completions")
+            targets.append((name, Self.chat(port: port, model: "echo", key: "none")))
+        }
         if let litellm {
             let port = try Self.freePort()
             // LiteLLM refuses to start without a master key; without a database the master key

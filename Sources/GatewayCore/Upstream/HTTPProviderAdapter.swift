@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import GatewayModel
 import NIOCore
@@ -9,11 +8,11 @@ import NIOHTTP1
 /// other format are translated; requests in the provider's own format pass through with only
 /// the model replaced, so fields the gateway does not know (tools, response formats) survive.
 public struct HTTPProviderAdapter: ProviderAdapter {
-    let client: HTTPClient
+    let client: UpstreamClient
     /// The largest upstream body read for a non-streamed answer.
     let maxBodyBytes: Int
 
-    public init(client: HTTPClient, maxBodyBytes: Int = 64 << 20) {
+    public init(client: UpstreamClient, maxBodyBytes: Int = 64 << 20) {
         self.client = client
         self.maxBodyBytes = maxBodyBytes
     }
@@ -21,11 +20,20 @@ public struct HTTPProviderAdapter: ProviderAdapter {
     public func send(_ call: UpstreamCall) async throws -> UpstreamReply {
         let upstreamFormat: ChatFormat = call.provider.type == .anthropic ? .anthropic : .openAI
         let request = try makeRequest(call, upstreamFormat: upstreamFormat)
-        let response: HTTPClientResponse
+        let stream: Bool
+        switch call.operation {
+        case .embeddings: stream = false
+        case .chat(_, _, let streamed, _): stream = streamed
+        }
+        let response: UpstreamResponse
         do {
-            response = try await client.execute(request, timeout: .milliseconds(Int64(call.timeoutSeconds * 1000)))
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            response = try await client.execute(
+                request, timeout: .milliseconds(Int64(call.timeoutSeconds * 1000)), streaming: stream,
+                wholeBodyLimit: maxBodyBytes)
+        } catch UpstreamClientError.timeout {
             throw UpstreamFailure(.timeout, "no answer within \(call.timeoutSeconds)s")
+        } catch let error as UpstreamClientError {
+            throw UpstreamFailure(.connection, error.description)
         } catch {
             throw UpstreamFailure(.connection, String(describing: error))
         }
@@ -36,21 +44,21 @@ public struct HTTPProviderAdapter: ProviderAdapter {
         }
         switch call.operation {
         case .embeddings:
-            let body = try await collect(response)
-            return .complete(body: body, usage: OpenAIChat.usage(in: body) ?? TokenUsage(input: 0, output: 0))
+            let (bytes, body) = try await collect(response)
+            return .verbatim(body: bytes, usage: OpenAIChat.usage(in: body) ?? TokenUsage(input: 0, output: 0))
         case .chat(let format, _, let stream, let includeUsage):
             if stream {
                 return streamed(
                     response, clientFormat: format, upstreamFormat: upstreamFormat, model: call.candidate.model,
                     includeUsage: includeUsage)
             }
-            let body = try await collect(response)
+            let (bytes, body) = try await collect(response)
             switch (format, upstreamFormat) {
             case (.openAI, .openAI):
-                return .complete(body: body, usage: OpenAIChat.usage(in: body) ?? TokenUsage(input: 0, output: 0))
+                return .verbatim(body: bytes, usage: OpenAIChat.usage(in: body) ?? TokenUsage(input: 0, output: 0))
             case (.anthropic, .anthropic):
-                return .complete(
-                    body: body, usage: AnthropicMessages.usage(in: body) ?? TokenUsage(input: 0, output: 0))
+                return .verbatim(
+                    body: bytes, usage: AnthropicMessages.usage(in: body) ?? TokenUsage(input: 0, output: 0))
             case (.openAI, .anthropic):
                 var completion = AnthropicMessages.completion(from: body)
                 completion.model = call.candidate.model
@@ -65,7 +73,7 @@ public struct HTTPProviderAdapter: ProviderAdapter {
 
     // MARK: Requests
 
-    func makeRequest(_ call: UpstreamCall, upstreamFormat: ChatFormat) throws -> HTTPClientRequest {
+    func makeRequest(_ call: UpstreamCall, upstreamFormat: ChatFormat) throws -> UpstreamRequest {
         let provider = call.provider
         let base = (provider.baseURL ?? "").trimmingSuffix("/")
         let model = call.candidate.upstreamModel
@@ -101,8 +109,12 @@ public struct HTTPProviderAdapter: ProviderAdapter {
             let deployment = model.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? model
             url = base + "/openai/deployments/\(deployment)" + path + "?api-version=\(version)"
         }
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
+        var request: UpstreamRequest
+        do {
+            request = try UpstreamRequest(url: url)
+        } catch {
+            throw UpstreamFailure(.connection, error.description)
+        }
         request.headers.add(name: "content-type", value: "application/json")
         request.headers.add(name: "x-request-id", value: call.requestID)
         if let secret = call.secret {
@@ -118,13 +130,14 @@ public struct HTTPProviderAdapter: ProviderAdapter {
         } else if provider.type == .anthropic {
             request.headers.add(name: "anthropic-version", value: "2023-06-01")
         }
-        request.body = .bytes(ByteBuffer(bytes: body.encoded()))
+        request.body = ByteBuffer(bytes: body.encoded())
         return request
     }
 
     // MARK: Responses
 
-    private func collect(_ response: HTTPClientResponse) async throws -> JSON {
+    /// The answer's bytes, and the JSON they hold (read for usage, or to translate).
+    private func collect(_ response: UpstreamResponse) async throws -> (ByteBuffer, JSON) {
         let buffer: ByteBuffer
         do {
             buffer = try await response.body.collect(upTo: maxBodyBytes)
@@ -132,14 +145,14 @@ public struct HTTPProviderAdapter: ProviderAdapter {
             throw UpstreamFailure(.connection, "the answer could not be read: \(error)")
         }
         do {
-            return try JSON.parse(buffer.readableBytesView)
+            return (buffer, try JSON.parse(buffer.readableBytesView))
         } catch {
             throw UpstreamFailure(.status(502), "the answer is not JSON")
         }
     }
 
     private func streamed(
-        _ response: HTTPClientResponse, clientFormat: ChatFormat, upstreamFormat: ChatFormat, model: String,
+        _ response: UpstreamResponse, clientFormat: ChatFormat, upstreamFormat: ChatFormat, model: String,
         includeUsage: Bool
     ) -> UpstreamReply {
         let meter = UsageMeter()

@@ -1,5 +1,6 @@
 import GatewayModel
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// One attempt at one provider: what to send and with which credential.
 public struct UpstreamCall: Sendable {
@@ -37,6 +38,9 @@ public struct UpstreamCall: Sendable {
 /// What a provider answered, already in the client's format.
 public enum UpstreamReply: Sendable {
     case complete(body: JSON, usage: TokenUsage)
+    /// The provider's answer as it came, already in the client's format: passed on without
+    /// encoding it again.
+    case verbatim(body: ByteBuffer, usage: TokenUsage)
     /// Server-sent events for the client; `usage` holds the tokens once the stream has ended.
     case stream(AsyncThrowingStream<ServerSentEvent, any Error>, usage: UsageMeter)
 }

@@ -9,7 +9,7 @@ extension DataPlane {
     /// that would serve it. Anthropic's list shape when the request carries `anthropic-version`.
     func models(_ request: Request) async throws -> Response {
         let format: ChatFormat = request.headers[DataPlaneHeaders.anthropicVersion] != nil ? .anthropic : .openAI
-        let requestID = Self.newRequestID()
+        let requestID = RequestID.next()
         guard let secret = Self.apiKey(in: request) else {
             return DataPlaneError(refusal: Self.missingKey, requestID: requestID, format: format).response()
         }
@@ -81,7 +81,7 @@ extension DataPlane {
 
     /// `GET /v1/credits`: the key's team balance, and its budgets with what they have spent.
     func credits(_ request: Request) async throws -> Response {
-        let requestID = Self.newRequestID()
+        let requestID = RequestID.next()
         guard let secret = Self.apiKey(in: request) else {
             return DataPlaneError(refusal: Self.missingKey, requestID: requestID, format: .openAI).response()
         }
