@@ -40,13 +40,19 @@ struct Passthrough: AsyncParsableCommand {
         let key = "Bearer " + upstreamKey
         // The client gatewayd calls providers with, so both have the same connection pool.
         let client = GatewayApplication.upstreamClient(GatewayConfiguration())
-        defer { Task { await client.shutdown() } }
         let template = try UpstreamRequest(
             url: url, headers: ["content-type": "application/json", "authorization": key])
         if stack == .nio {
-            return try await NIOPassthrough.serve(port: port, upstream: client, request: template)
+            try await NIOPassthrough.serve(port: port, upstream: client, request: template)
+            return await client.shutdown()
         }
         let router = Router()
+        // Only the hummingbird-ahc stack uses it; shut down with the server either way.
+        let ahc = HTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+            configuration: .init(
+                redirectConfiguration: .disallow,
+                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 512)))
         if stack == .hummingbird {
             router.post("/v1/chat/completions") { request, _ -> Response in
                 var upstreamRequest = template
@@ -57,11 +63,6 @@ struct Passthrough: AsyncParsableCommand {
                     body: .init(byteBuffer: try await answer.body.collect(upTo: 1 << 20)))
             }
         } else {
-            let ahc = HTTPClient(
-                eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-                configuration: .init(
-                    redirectConfiguration: .disallow,
-                    connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 512)))
             router.post("/v1/chat/completions") { request, _ -> Response in
                 var upstreamRequest = HTTPClientRequest(url: url)
                 upstreamRequest.method = .POST
@@ -78,5 +79,7 @@ struct Passthrough: AsyncParsableCommand {
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        await client.shutdown()
+        try await ahc.shutdown()
     }
 }

@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A provider stand-in for the client's tests: an HTTP/1.1 server on 127.0.0.1 with an ephemeral
 /// port whose every answer is chosen by a script, told which connection and which request on it.
@@ -43,7 +44,8 @@ final class ScriptedUpstream: Sendable {
     var mostOpenAtOnce: Int { state.withLockedValue { $0.mostOpen } }
     var openConnections: Int { state.withLockedValue { $0.open } }
 
-    init(_ script: @escaping @Sendable (Seen) -> Answer) async throws {
+    /// With `tls`, the server speaks HTTPS.
+    init(tls: NIOSSLContext? = nil, _ script: @escaping @Sendable (Seen) -> Answer) async throws {
         let state = self.state
         let held = self.held
         channel = try await ServerBootstrap(group: group)
@@ -57,6 +59,7 @@ final class ScriptedUpstream: Sendable {
                 }
                 channel.closeFuture.whenComplete { _ in state.withLockedValue { $0.open -= 1 } }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(
                         Responder(connection: number, script: script, state: state, held: held))

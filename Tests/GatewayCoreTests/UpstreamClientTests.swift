@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Testing
 
 @testable import GatewayCore
@@ -10,10 +11,12 @@ import Testing
 struct UpstreamClientTests {
     /// A client on a one-loop group of its own, so its connection counts are exact.
     static func withClient(
-        connections: Int = 8, _ body: (UpstreamClient) async throws -> Void
+        connections: Int = 8, tls: TLSConfiguration = .makeClientConfiguration(),
+        _ body: (UpstreamClient) async throws -> Void
     ) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let client = UpstreamClient(group: group, configuration: .init(connectionsPerEndpoint: connections))
+        let client = UpstreamClient(
+            group: group, configuration: .init(connectionsPerEndpoint: connections, tls: tls))
         do {
             try await body(client)
         } catch {
@@ -222,6 +225,32 @@ struct UpstreamClientTests {
             task.cancel()
             await #expect(throws: UpstreamClientError.cancelled) { _ = try await task.value }
         }
+        try await upstream.stop()
+    }
+
+    @Test(arguments: ["localhost", "127.0.0.1"])
+    func httpsIsSpokenToAProviderWhoseCertificateIsTrusted(host: String) async throws {
+        let upstream = try await ScriptedUpstream(tls: try TestCertificate.serverContext()) { _ in .json("{}") }
+        try await Self.withClient(tls: try TestCertificate.clientConfiguration()) { client in
+            let answer = try await client.execute(
+                try UpstreamRequest(url: "https://\(host):\(upstream.port)/v1/chat/completions"), timeout: .seconds(30))
+            #expect(answer.body.whole.map { String(buffer: $0) } == "{}")
+        }
+        #expect(upstream.seen.first?.head.headers["host"] == ["\(host):\(upstream.port)"])
+        try await upstream.stop()
+    }
+
+    @Test func aProviderWhoseCertificateIsNotTrustedGetsNoRequest() async throws {
+        let upstream = try await ScriptedUpstream(tls: try TestCertificate.serverContext()) { _ in .json("{}") }
+        // The system's trust roots do not include the test's self-signed certificate.
+        try await Self.withClient { client in
+            await #expect(throws: UpstreamClientError.self) {
+                _ = try await client.execute(
+                    try UpstreamRequest(url: "https://localhost:\(upstream.port)/v1/chat/completions"),
+                    timeout: .seconds(30))
+            }
+        }
+        #expect(upstream.seen.isEmpty)
         try await upstream.stop()
     }
 

@@ -66,10 +66,9 @@ public final class UpstreamClient: Sendable {
         let promise = loop.makePromise(of: UpstreamResponse.self)
         let handle = NIOLockedValueBox<NIOLoopBound<UpstreamExchange>?>(nil)
         let start: @Sendable () -> Void = {
-            let exchange = UpstreamExchange(
-                request: request, wholeLimit: streaming ? nil : wholeBodyLimit, timeout: timeout, promise: promise)
+            let exchange = self.begin(
+                request, wholeLimit: streaming ? nil : wholeBodyLimit, timeout: timeout, tls: tls, promise: promise)
             handle.withLockedValue { $0 = NIOLoopBound(exchange, eventLoop: loop) }
-            self.pool(for: request.endpoint, on: loop, tls: tls).send(exchange)
         }
         return try await withTaskCancellationHandler {
             // Already on the loop (the usual case in gatewayd): start now rather than a tick later.
@@ -89,13 +88,22 @@ public final class UpstreamClient: Sendable {
         let promise = loop.makePromise(of: UpstreamResponse.self)
         do {
             let tls = request.endpoint.tls ? try tlsContext() : nil
-            let exchange = UpstreamExchange(
-                request: request, wholeLimit: wholeBodyLimit, timeout: timeout, promise: promise)
-            pool(for: request.endpoint, on: loop, tls: tls).send(exchange)
+            begin(request, wholeLimit: wholeBodyLimit, timeout: timeout, tls: tls, promise: promise)
         } catch {
             promise.fail(error)
         }
         return promise.futureResult
+    }
+
+    /// Starts an exchange on the promise's loop (the caller is on it): its deadline runs from now.
+    @discardableResult
+    private func begin(
+        _ request: UpstreamRequest, wholeLimit: Int?, timeout: TimeAmount, tls: NIOSSLContext?,
+        promise: EventLoopPromise<UpstreamResponse>
+    ) -> UpstreamExchange {
+        let exchange = UpstreamExchange(request: request, wholeLimit: wholeLimit, timeout: timeout, promise: promise)
+        pool(for: request.endpoint, on: promise.futureResult.eventLoop, tls: tls).send(exchange)
+        return exchange
     }
 
     /// Closes idle connections and refuses new requests; requests in flight finish.
@@ -126,7 +134,7 @@ public final class UpstreamClient: Sendable {
         }
     }
 
-    // Touched only on its own event loop: `execute` and `shutdown` reach it through `loop.execute`.
+    // Touched only on its own event loop (`execute` hops there unless already on it).
     final class LoopPools: @unchecked Sendable {
         let limit: Int
         var byEndpoint: [UpstreamEndpoint: EndpointPool] = [:]

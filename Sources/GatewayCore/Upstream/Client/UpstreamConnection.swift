@@ -45,7 +45,9 @@ final class UpstreamConnection: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let exchange else { return }
+        // Bytes with no exchange to take them (the rest of an answer already given up on, or an
+        // answer nobody asked for): the connection is out of step and is not used again.
+        guard let exchange else { return context.close(promise: nil) }
         switch unwrapInboundIn(data) {
         case .head(let head):
             keepAlive = head.isKeepAlive
