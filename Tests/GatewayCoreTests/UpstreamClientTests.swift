@@ -263,7 +263,7 @@ struct UpstreamClientTests {
             "h.example"
         ),
         ("http://[::1]:9000/v1", false, "::1", 9000, "/v1", "[::1]:9000"),
-        ("http://user:pw@h.example:81?x=1", false, "h.example", 81, "/?x=1", "h.example:81"),
+        ("http://h.example:81?x=1", false, "h.example", 81, "/?x=1", "h.example:81"),
     ])
     func urlsSplitIntoEndpointAndTarget(
         url: String, tls: Bool, host: String, port: Int, target: String, hostHeader: String
@@ -279,5 +279,12 @@ struct UpstreamClientTests {
     ])
     func urlsThatAreNotHTTPAreRefused(url: String) {
         #expect(throws: UpstreamClientError.invalidURL(url)) { try UpstreamRequest(url: url) }
+    }
+
+    @Test func aURLWithCredentialsIsRefusedWithoutRepeatingThem() {
+        #expect(throws: UpstreamClientError.credentialsInURL) {
+            try UpstreamRequest(url: "https://svc:hunter2@proxy.example/v1")
+        }
+        #expect(!UpstreamClientError.credentialsInURL.description.contains("hunter2"))
     }
 }

@@ -222,6 +222,11 @@ struct AdminConformanceTests {
                         ChangeOperation(
                             op: .create, target: .credential(team: "payments", name: "c"),
                             credential: Sample.credential("payments", "c")),
+                        ChangeOperation(
+                            op: .create, target: .provider("proxy"),
+                            provider: ProviderRecord(
+                                metadata: ResourceMetadata(name: "proxy"), type: .openaiCompatible,
+                                baseURL: "https://svc:hunter2@proxy.example/v1")),
                     ]))
             }
             guard case .invalidChangeset(let problems) = error else {
@@ -234,6 +239,11 @@ struct AdminConformanceTests {
             #expect(messages.contains("team/payments: only API keys can be rotated"))
             #expect(messages.contains("apiKey/payments/k: create needs exactly the 'apiKey' settings"))
             #expect(messages.contains("credential/payments/c: a credential needs its secret"))
+            #expect(
+                messages.contains(
+                    "provider/proxy: baseURL 'https://***@proxy.example/v1' is not an http:// or https:// URL without user:password@"
+                ))
+            #expect(!messages.joined().contains("hunter2"))
             let revision = try await admin.state().revision
             #expect(revision == 0)
         }

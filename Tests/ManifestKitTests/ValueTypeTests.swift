@@ -27,6 +27,17 @@ struct ValueTypeTests {
         #expect(Timestamp(rfc3339: text) == nil)
     }
 
+    @Test(arguments: [
+        ("https://api.openai.com/v1", true), ("http://127.0.0.1:8081", true),
+        ("https://acme.openai.azure.com?x=a@b", true), ("https://h.example/path/with@sign", true),
+        ("https://svc:hunter2@proxy.example/v1", false), ("https://token@proxy.example", false),
+        ("http://?x", false), ("http:///v1", false), ("https://a b/v1", false), ("ftp://h/x", false), ("h/x", false),
+    ])
+    func providerURLsCarryNoCredentials(url: String, acceptable: Bool) {
+        #expect(ProviderURL.isAcceptable(url) == acceptable)
+        #expect(!ProviderURL.redacted(url).contains("hunter2"))
+    }
+
     @Test func globsMatchModelIDs() {
         #expect(ModelGlob("anthropic/claude-sonnet-*").matches("anthropic/claude-sonnet-4.6"))
         #expect(!ModelGlob("anthropic/claude-sonnet-*").matches("anthropic/claude-opus-4.6"))

@@ -93,6 +93,10 @@ enum ChangesetValidator {
         if let record = operation.provider {
             if record.metadata.name != target.name { messages.append("metadata.name differs from the target") }
             if record.type != .mock, (record.baseURL ?? "").isEmpty { messages.append("baseURL is required") }
+            if let url = record.baseURL, !url.isEmpty, !ProviderURL.isAcceptable(url) {
+                messages.append(
+                    "baseURL '\(ProviderURL.redacted(url))' is not an http:// or https:// URL without user:password@")
+            }
             for model in record.models {
                 if model.id.split(separator: "/").count != 2 {
                     messages.append("model id '\(model.id)' is not creator/name")

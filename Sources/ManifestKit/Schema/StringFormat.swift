@@ -33,7 +33,7 @@ public enum StringFormat: Sendable, Hashable {
         case .modelID: return "^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:-]*$"
         case .modelGlob: return "^[A-Za-z0-9._:/*?-]+$"
         case .environmentVariable: return "^[A-Za-z_][A-Za-z0-9_]*$"
-        case .httpURL: return "^https?://[^\\s/]+\\S*$"
+        case .httpURL: return "^https?://[^\\s/?#@]+([/?#]\\S*)?$"
         }
     }
 
@@ -50,9 +50,14 @@ public enum StringFormat: Sendable, Hashable {
         case .modelGlob: return "a model glob (letters, digits, '.', '_', ':', '-', '/', '*' and '?')"
         case .environmentVariable:
             return "an environment variable name (letters, digits and '_', not starting with a digit)"
-        case .httpURL: return "an http:// or https:// URL"
+        case .httpURL: return "an http:// or https:// URL without user:password@ (secrets go in `secret:`)"
         case .dateTime: return "an RFC 3339 timestamp, e.g. 2027-06-30T00:00:00Z"
         }
+    }
+
+    /// `text` as an error message may repeat it: a URL's `user:password@` becomes `***@`.
+    public func redacted(_ text: String) -> String {
+        self == .httpURL ? ProviderURL.redacted(text) : text
     }
 
     /// Whether `text` is in the format.
@@ -83,16 +88,7 @@ public enum StringFormat: Sendable, Hashable {
             guard let first = text.utf8.first, !(48...57).contains(first) else { return false }
             return text.utf8.allSatisfy { StringFormat.isAlphanumeric($0) || $0 == 95 }
         case .httpURL:
-            let rest: Substring
-            if text.hasPrefix("https://") {
-                rest = text.dropFirst(8)
-            } else if text.hasPrefix("http://") {
-                rest = text.dropFirst(7)
-            } else {
-                return false
-            }
-            guard let first = rest.first, first != "/", !first.isWhitespace else { return false }
-            return !rest.contains { $0.isWhitespace }
+            return ProviderURL.isAcceptable(text)
         case .dateTime:
             return Timestamp(rfc3339: text) != nil
         }

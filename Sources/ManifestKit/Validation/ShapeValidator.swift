@@ -47,7 +47,7 @@ struct ShapeValidator {
                 default: code = .invalidValue
                 }
                 guard !text.isEmpty else { return error(code, node.mark, "must not be empty") }
-                return error(code, node.mark, "'\(text)' is not \(format.explanation)")
+                return error(code, node.mark, "'\(format.redacted(text))' is not \(format.explanation)")
             }
         case .enumeration(let values):
             guard let text = node.resolvedString, values.contains(text) else {

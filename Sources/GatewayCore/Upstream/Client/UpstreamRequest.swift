@@ -67,9 +67,10 @@ public struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
             throw .invalidURL(url)
         }
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-        var authority = rest[..<authorityEnd]
+        let authority = rest[..<authorityEnd]
         rest = rest[authorityEnd...]
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        // Credentials go in headers; a URL carrying them is refused without echoing it.
+        guard !authority.contains("@") else { throw .credentialsInURL }
         var host = authority
         var port = tls ? 443 : 80
         if authority.hasPrefix("[") {
@@ -99,6 +100,8 @@ public struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
 /// Why a request to a provider got no complete answer.
 public enum UpstreamClientError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidURL(String)
+    /// The URL has `user:password@`: refused, and not repeated in the error.
+    case credentialsInURL
     /// No answer (for a streamed answer: no next part) before the deadline.
     case timeout
     case connectFailed(String)
@@ -113,6 +116,7 @@ public enum UpstreamClientError: Error, Sendable, Hashable, CustomStringConverti
     public var description: String {
         switch self {
         case .invalidURL(let url): return "not an http(s) URL: \(url)"
+        case .credentialsInURL: return "the provider URL holds user:password@; put the secret in `secret:` instead"
         case .timeout: return "no answer before the deadline"
         case .connectFailed(let reason): return "cannot connect: \(reason)"
         case .connectionClosed: return "the connection closed before the answer was complete"
