@@ -24,7 +24,8 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Create a master key and an admin token if there are none.") var `init` = false
     @Option(help: "The largest request body accepted, in bytes.") var maxBodyBytes = 64 << 20
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
-    @Option(help: "Seconds a provider may take to answer before the next one is tried.") var upstreamTimeout = 120.0
+    @Option(help: "Seconds a provider may take to answer before the next is tried (a stream: to pause between parts).")
+    var upstreamTimeout = 120.0
     @Option(help: "Connections kept open to each provider host (the most requests in flight to one provider).")
     var upstreamConnections = 512
 
