@@ -72,7 +72,7 @@ struct SnapshotRefresher: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 if let feed {
                     group.addTask { await feed.watchChanges { await reload() } }
