@@ -46,40 +46,45 @@ struct Passthrough: AsyncParsableCommand {
             try await NIOPassthrough.serve(port: port, upstream: client, request: template)
             return await client.shutdown()
         }
-        let router = Router()
-        // Only the hummingbird-ahc stack uses it; shut down with the server either way.
-        let ahc = HTTPClient(
-            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-            configuration: .init(
-                redirectConfiguration: .disallow,
-                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 512)))
-        if stack == .hummingbird {
-            router.post("/v1/chat/completions") { request, _ -> Response in
-                var upstreamRequest = template
-                upstreamRequest.body = try await request.body.collect(upTo: 1 << 20)
-                let answer = try await client.execute(upstreamRequest, timeout: .seconds(30))
-                return Response(
-                    status: .init(code: Int(answer.status.code)), headers: [.contentType: "application/json"],
-                    body: .init(byteBuffer: try await answer.body.collect(upTo: 1 << 20)))
-            }
-        } else {
-            router.post("/v1/chat/completions") { request, _ -> Response in
+        let ahc =
+            stack == .hummingbirdAHC
+            ? HTTPClient(
+                eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                configuration: .init(
+                    redirectConfiguration: .disallow,
+                    connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 512)))
+            : nil
+        // The request's body to the upstream, and its answer's status and body back.
+        let forward: @Sendable (ByteBuffer) async throws -> (status: UInt, body: ByteBuffer)
+        if let ahc {
+            forward = { body in
                 var upstreamRequest = HTTPClientRequest(url: url)
                 upstreamRequest.method = .POST
                 upstreamRequest.headers.add(name: "content-type", value: "application/json")
                 upstreamRequest.headers.add(name: "authorization", value: key)
-                upstreamRequest.body = .bytes(try await request.body.collect(upTo: 1 << 20))
+                upstreamRequest.body = .bytes(body)
                 let answer = try await ahc.execute(upstreamRequest, timeout: .seconds(30))
-                let body = try await answer.body.collect(upTo: 1 << 20)
-                return Response(
-                    status: .init(code: Int(answer.status.code)), headers: [.contentType: "application/json"],
-                    body: .init(byteBuffer: body))
+                return (answer.status.code, try await answer.body.collect(upTo: 1 << 20))
             }
+        } else {
+            forward = { body in
+                var upstreamRequest = template
+                upstreamRequest.body = body
+                let answer = try await client.execute(upstreamRequest, timeout: .seconds(30))
+                return (answer.status.code, try await answer.body.collect(upTo: 1 << 20))
+            }
+        }
+        let router = Router()
+        router.post("/v1/chat/completions") { request, _ -> Response in
+            let answer = try await forward(try await request.body.collect(upTo: 1 << 20))
+            return Response(
+                status: .init(code: Int(answer.status)), headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: answer.body))
         }
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         await client.shutdown()
-        try await ahc.shutdown()
+        try await ahc?.shutdown()
     }
 }

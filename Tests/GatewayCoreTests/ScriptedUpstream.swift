@@ -26,8 +26,11 @@ final class ScriptedUpstream: Sendable {
         var indexOnConnection: Int
     }
 
+    /// Connections made and open now, the most open at once, and every request read.
+    typealias Tally = (connections: Int, open: Int, mostOpen: Int, seen: [Seen])
+
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    private let state = NIOLockedValueBox<(connections: Int, open: Int, mostOpen: Int, seen: [Seen])>((0, 0, 0, []))
+    private let state = NIOLockedValueBox<Tally>((0, 0, 0, []))
     private let channel: any Channel
     private let held = NIOLockedValueBox<[@Sendable () -> Void]>([])
 
@@ -78,7 +81,7 @@ final class ScriptedUpstream: Sendable {
         typealias OutboundOut = HTTPServerResponsePart
         let connection: Int
         let script: @Sendable (Seen) -> Answer
-        let state: NIOLockedValueBox<(connections: Int, open: Int, mostOpen: Int, seen: [Seen])>
+        let state: NIOLockedValueBox<Tally>
         var head: HTTPRequestHead?
         var body = ""
         var index = 0
@@ -86,7 +89,7 @@ final class ScriptedUpstream: Sendable {
 
         init(
             connection: Int, script: @escaping @Sendable (Seen) -> Answer,
-            state: NIOLockedValueBox<(connections: Int, open: Int, mostOpen: Int, seen: [Seen])>,
+            state: NIOLockedValueBox<Tally>,
             held: NIOLockedValueBox<[@Sendable () -> Void]>
         ) {
             self.connection = connection

@@ -10,14 +10,13 @@ final class UpstreamExchange {
     /// How long the provider may take to answer; for a streamed body, also the longest pause between parts.
     let timeout: TimeAmount
     let promise: EventLoopPromise<UpstreamResponse>
-    let loop: EventLoop
+    var loop: any EventLoop { promise.futureResult.eventLoop }
     private var timer: Scheduled<Void>?
     /// The connection it is sent on, once it has one.
     var connection: UpstreamConnection?
     private(set) var finished = false
-    /// Whether any byte of the answer arrived (a request is only sent again when none did).
-    private(set) var answered = false
     private(set) var retried = false
+    /// The answer's head, once it came (a request is only sent again when nothing did).
     private var head: HTTPResponseHead?
     private var body = ByteBuffer()
     private var source: UpstreamBody.Stream.Source?
@@ -29,7 +28,6 @@ final class UpstreamExchange {
         self.wholeLimit = wholeLimit
         self.timeout = timeout
         self.promise = promise
-        self.loop = promise.futureResult.eventLoop
         armTimer()
     }
 
@@ -40,7 +38,6 @@ final class UpstreamExchange {
 
     /// A response head: a streamed answer is handed over now, a whole one once its body is read.
     func received(_ head: HTTPResponseHead) {
-        answered = true
         self.head = head
         guard wholeLimit == nil else { return }
         let stream = UpstreamBody.Stream.makeSequence(
@@ -113,7 +110,7 @@ final class UpstreamExchange {
 
     /// Detaches from a connection that closed before any of the answer came, to be sent again once.
     func prepareRetry() -> Bool {
-        guard !retried, !answered, !finished else { return false }
+        guard !retried, head == nil, !finished else { return false }
         retried = true
         connection = nil
         return true

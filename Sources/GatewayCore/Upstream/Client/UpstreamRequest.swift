@@ -1,3 +1,4 @@
+import GatewayModel
 import NIOCore
 import NIOHTTP1
 
@@ -55,20 +56,8 @@ public struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// Splits an absolute URL into its endpoint and the request target (path and query).
     static func parse(_ url: String) throws(UpstreamClientError) -> (UpstreamEndpoint, String) {
-        let tls: Bool
-        var rest: Substring
-        if url.hasPrefix("https://") {
-            tls = true
-            rest = url.dropFirst(8)
-        } else if url.hasPrefix("http://") {
-            tls = false
-            rest = url.dropFirst(7)
-        } else {
-            throw .invalidURL(url)
-        }
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
-        rest = rest[authorityEnd...]
+        guard let (tls, authority, afterAuthority) = ProviderURL.split(url) else { throw .invalidURL(url) }
+        var rest = afterAuthority
         // Credentials go in headers; a URL carrying them is refused without echoing it.
         guard !authority.contains("@") else { throw .credentialsInURL }
         var host = authority
