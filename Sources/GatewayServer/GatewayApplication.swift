@@ -69,12 +69,13 @@ public enum GatewayApplication {
     public static func router(
         store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger,
         runtime: GatewayRuntime? = nil, upstream: UpstreamClient = .shared
-    ) throws -> Router<BasicRequestContext> {
+    ) throws -> GatewayRouter {
         let runtime = runtime ?? GatewayRuntime(store: store, configuration: configuration, logger: logger)
+        let bodyLimit = RequestBodyLimit(maxBytes: configuration.maxBodyBytes)
         let router = Router()
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: RouteGuardMiddleware(table: .gateway))
-        router.add(middleware: RequestBodyMiddleware(maxBytes: configuration.maxBodyBytes))
+        router.add(middleware: RequestBodyMiddleware(limit: bodyLimit))
         router.add(middleware: AdminAuthMiddleware(tokens: tokens))
         router.add(middleware: StateResponder(store: store, logger: logger))
         // Compact JSON: a 100k-key state is tens of megabytes, and indentation would add a third.
@@ -90,12 +91,7 @@ public enum GatewayApplication {
                 http: HTTPProviderAdapter(client: upstream), vault: store,
                 timeoutSeconds: configuration.upstreamTimeoutSeconds),
             logger: logger)
-        router.post("/v1/chat/completions") { request, _ in try await plane.chat(request, format: .openAI) }
-        router.post("/v1/messages") { request, _ in try await plane.chat(request, format: .anthropic) }
-        router.post("/v1/embeddings") { request, _ in try await plane.embeddings(request) }
-        router.get("/v1/models") { request, _ in try await plane.models(request) }
-        router.get("/v1/credits") { request, _ in try await plane.credits(request) }
-        return router
+        return GatewayRouter(plane: plane, bodyLimit: bodyLimit, admin: router)
     }
 
     public static func application(
@@ -120,40 +116,5 @@ public enum GatewayApplication {
             ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
-    }
-}
-
-/// Turns errors that escape handlers (unknown routes, malformed bodies the generated code rejects)
-/// into the same JSON error shape as everything else, with a stable code.
-struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
-    )
-        async throws -> Response
-    {
-        do {
-            return try await next(request, context)
-        } catch let error as HTTPError {
-            switch error.status {
-            case .notFound:
-                return ErrorBody(code: "not_found", message: "no route \(request.method) \(request.uri.path)")
-                    .response(.notFound)
-            case .methodNotAllowed:
-                return ErrorBody(code: "method_not_allowed", message: "\(request.method) is not allowed here")
-                    .response(.methodNotAllowed)
-            case .contentTooLarge:
-                return ErrorBody(code: "body_too_large", message: "the request body is too large")
-                    .response(.contentTooLarge)
-            default:
-                return ErrorBody(code: "invalid_request", message: error.body ?? "the request is invalid")
-                    .response(error.status.code >= 500 ? .internalServerError : .badRequest)
-            }
-        } catch {
-            // The generated server reports undecodable input as a ServerError; everything it
-            // refuses is the client's mistake, so it is a 400 with the decoder's reason.
-            let reason = String(describing: error)
-            return ErrorBody(code: "invalid_request", message: "the request could not be read: \(reason.prefix(300))")
-                .response(.badRequest)
-        }
     }
 }

@@ -48,7 +48,7 @@ struct GatewayFixture {
         return logger
     }
 
-    func router() throws -> Router<BasicRequestContext> {
+    func router() throws -> GatewayRouter {
         try GatewayApplication.router(
             store: store, tokens: tokens, configuration: .init(maxBodyBytes: 1 << 20), logger: logger)
     }

@@ -1,21 +1,19 @@
 import HTTPTypes
 import Hummingbird
 
-/// Caps request bodies and requires JSON on requests that carry one.
-struct RequestBodyMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Caps request bodies and requires JSON on requests that carry one, for both planes.
+struct RequestBodyLimit: Sendable {
     let maxBytes: Int
 
-    func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
-    )
-        async throws -> Response
-    {
-        var request = request
+    /// Reads the body of a request that carries one into memory, or answers why it may not:
+    /// 413 past the limit (by `Content-Length` before reading, or while reading), 415 for a body
+    /// that is not JSON, 400 for an admin body holding `null`.
+    func read(_ request: inout Request) async throws -> Response? {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
             return tooLarge()
         }
         guard request.method == .post || request.method == .put || request.method == .patch else {
-            return try await next(request, context)
+            return nil
         }
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         if !contentType.hasPrefix("application/json") {
@@ -38,11 +36,26 @@ struct RequestBodyMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             return tooLarge()
         }
-        return try await next(request, context)
+        return nil
     }
 
     private func tooLarge() -> Response {
         ErrorBody(code: "body_too_large", message: "request bodies are limited to \(maxBytes) bytes")
             .response(.contentTooLarge)
+    }
+}
+
+/// The admin router's use of ``RequestBodyLimit``.
+struct RequestBodyMiddleware<Context: RequestContext>: RouterMiddleware {
+    let limit: RequestBodyLimit
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
+        async throws -> Response
+    {
+        var request = request
+        if let refusal = try await limit.read(&request) { return refusal }
+        return try await next(request, context)
     }
 }

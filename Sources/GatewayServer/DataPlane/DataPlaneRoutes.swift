@@ -1,0 +1,50 @@
+import HTTPTypes
+import Hummingbird
+
+/// gatewayd's responder: the data plane's five routes are matched first, by method and path,
+/// and everything else goes to the admin router.
+///
+/// A proxied request is most of what gatewayd serves, and the admin router would put each one
+/// through its trie and five middleware (error mapping, route guard, body limit, admin
+/// authentication, the state responder), four of which only concern the admin API. Here it gets
+/// the same body limit and error mapping without them. A data-plane path asked with another
+/// method still reaches the router, whose route guard answers 405.
+public struct GatewayResponder<Admin: HTTPResponder>: HTTPResponder where Admin.Context == BasicRequestContext {
+    let plane: DataPlane
+    let bodyLimit: RequestBodyLimit
+    let admin: Admin
+
+    public func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        let route: (Request) async throws -> Response
+        switch (request.method, request.uri.path) {
+        case (.post, "/v1/chat/completions"): route = { try await plane.chat($0, format: .openAI) }
+        case (.post, "/v1/messages"): route = { try await plane.chat($0, format: .anthropic) }
+        case (.post, "/v1/embeddings"): route = plane.embeddings
+        case (.get, "/v1/models"): route = plane.models
+        case (.get, "/v1/credits"): route = plane.credits
+        // As the router does for every GET route: the GET's answer without its body.
+        case (.head, "/v1/models"): route = { try await plane.models($0).createHeadResponse() }
+        case (.head, "/v1/credits"): route = { try await plane.credits($0).createHeadResponse() }
+        default: return try await admin.respond(to: request, context: context)
+        }
+        var request = request
+        do {
+            if let refusal = try await bodyLimit.read(&request) { return refusal }
+            return try await route(request)
+        } catch {
+            return ErrorMiddleware<BasicRequestContext>.response(for: error, to: request)
+        }
+    }
+}
+
+/// Builds ``GatewayResponder`` where Hummingbird expects a router.
+public struct GatewayRouter: HTTPResponderBuilder {
+    let plane: DataPlane
+    let bodyLimit: RequestBodyLimit
+    /// The admin API (and the route guard's 404 and 405 for every path).
+    public let admin: Router<BasicRequestContext>
+
+    public func buildResponder() -> GatewayResponder<RouterResponder<BasicRequestContext>> {
+        GatewayResponder(plane: plane, bodyLimit: bodyLimit, admin: admin.buildResponder())
+    }
+}
