@@ -1,9 +1,10 @@
+import GatewayModel
 import GatewayServer
 import TestSupport
 import Testing
 import YAMLCore
 
-@Suite("Admin route table")
+@Suite("Admin API spec against the server")
 struct RouteTableTests {
     @Test func routeTableMatchesTheOpenAPISpec() throws {
         let stream = YAMLParser.parse(try PackageRoot.read("schemas/admin-api.yaml"))
@@ -17,5 +18,15 @@ struct RouteTableTests {
         var table: [String: Set<String>] = [:]
         for route in RouteTable.admin.routes { table[route.path] = Set(route.methods.map(\.rawValue)) }
         #expect(table == spec)
+    }
+
+    /// `explain` and the data plane's errors return these codes and layers; the spec's enums are
+    /// what generated clients accept.
+    @Test func refusalCodesAndLayersMatchTheOpenAPISpec() throws {
+        let stream = YAMLParser.parse(try PackageRoot.read("schemas/admin-api.yaml"))
+        let schemas = try #require(stream.documents.first?.root["components"]?["schemas"])
+        func values(_ node: YAMLNode?) -> [String] { (node?.sequence ?? []).compactMap(\.scalar?.text) }
+        #expect(values(schemas["Refusal"]?["properties"]?["code"]?["enum"]) == RefusalCode.allCases.map(\.rawValue))
+        #expect(values(schemas["AdmissionLayer"]?["enum"]) == AdmissionLayer.allCases.map(\.rawValue))
     }
 }

@@ -32,6 +32,9 @@ public enum RefusalCode: String, Sendable, Hashable, Codable, CaseIterable {
     case upstreamRejected = "upstream_rejected"
     case upstreamTimeout = "upstream_timeout"
     case invalidRequest = "invalid_request"
+    /// gatewayd could not read its own state (configuration, keys, credits): its failure, not the
+    /// caller's, and worth a retry.
+    case stateUnavailable = "state_unavailable"
 
     /// The HTTP status this refusal is answered with.
     public var status: Int {
@@ -42,6 +45,7 @@ public enum RefusalCode: String, Sendable, Hashable, Codable, CaseIterable {
         case .rateLimited: return 429
         case .upstreamError: return 502
         case .upstreamTimeout: return 504
+        case .stateUnavailable: return 503
         case .invalidRequest, .upstreamRejected: return 400
         default: return 403
         }

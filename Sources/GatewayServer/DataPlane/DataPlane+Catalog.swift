@@ -13,7 +13,13 @@ extension DataPlane {
         guard let secret = Self.apiKey(in: request) else {
             return DataPlaneError(refusal: Self.missingKey, requestID: requestID, format: format).response()
         }
-        let snapshot = try await cache.current()
+        let snapshot: GatewaySnapshot
+        do {
+            snapshot = try await cache.current()
+        } catch {
+            let refusal = stateUnavailable(.authentication, error, requestID: requestID)
+            return DataPlaneError(refusal: refusal, requestID: requestID, format: format).response()
+        }
         let policy = AdmissionPolicy(snapshot: snapshot)
         let identity = policy.identify(AdmissionRequest(caller: .secret(secret), model: ""))
         activity.note(identity)
@@ -85,7 +91,13 @@ extension DataPlane {
         guard let secret = Self.apiKey(in: request) else {
             return DataPlaneError(refusal: Self.missingKey, requestID: requestID, format: .openAI).response()
         }
-        let snapshot = try await cache.current()
+        let snapshot: GatewaySnapshot
+        do {
+            snapshot = try await cache.current()
+        } catch {
+            let refusal = stateUnavailable(.authentication, error, requestID: requestID)
+            return DataPlaneError(refusal: refusal, requestID: requestID, format: .openAI).response()
+        }
         let identity = AdmissionPolicy(snapshot: snapshot).identify(
             AdmissionRequest(caller: .secret(secret), model: ""))
         activity.note(identity)
@@ -98,6 +110,21 @@ extension DataPlane {
         }
         let teamName = team.metadata.name
         await usageWriter.flush()
+        let body: [String: JSON]
+        do {
+            body = try await creditFigures(team: team, key: key)
+        } catch {
+            return DataPlaneError(
+                refusal: stateUnavailable(.credits, error, requestID: requestID), requestID: requestID,
+                team: teamName, key: key.name, format: .openAI
+            ).response()
+        }
+        return Self.json(.object(body), requestID: requestID)
+    }
+
+    /// The team's balance, and each budget with what it has spent this period, as `/v1/credits` shows them.
+    private func creditFigures(team: TeamRecord, key: APIKeyRecord) async throws -> [String: JSON] {
+        let teamName = team.metadata.name
         let balance = try await store.balance(team: teamName)
         var body: [String: JSON] = [
             "team": .string(teamName), "key": .string(key.name), "balanceMicroUSD": .number(Double(balance)),
@@ -115,7 +142,7 @@ extension DataPlane {
                 "periodStart": .string(start.description), "spentUSD": .number(Double(spent) / 1_000_000),
             ])
         }
-        return Self.json(.object(body), requestID: requestID)
+        return body
     }
 
     static func json(_ body: JSON, requestID: String) -> Response {

@@ -61,13 +61,24 @@ struct DataPlane: Sendable {
         guard let secret = Self.apiKey(in: request) else {
             return refuse(Self.missingKey)
         }
-        let snapshot = try await cache.current()
+        let snapshot: GatewaySnapshot
+        do {
+            snapshot = try await cache.current()
+        } catch {
+            return refuse(stateUnavailable(.authentication, error, requestID: requestID))
+        }
         let requestCredential = request.headers[DataPlaneHeaders.providerKey].flatMap { $0.isEmpty ? nil : $0 }
         let pipeline = AdmissionPipeline(snapshot: snapshot, ledger: spend, limiter: limiter)
-        let admission = try await pipeline.admit(
-            AdmissionRequest(
-                caller: .secret(secret), model: model, endpoint: endpoint,
-                carriesCredential: requestCredential != nil))
+        let admission: Admission
+        do {
+            admission = try await pipeline.admit(
+                AdmissionRequest(
+                    caller: .secret(secret), model: model, endpoint: endpoint,
+                    carriesCredential: requestCredential != nil))
+        } catch {
+            // Only the credit and budget figures are read during admission.
+            return refuse(stateUnavailable(.credits, error, requestID: requestID))
+        }
         activity.note(admission)
         if let refusal = admission.refusal { return refuse(refusal, admission) }
 
@@ -191,6 +202,17 @@ struct DataPlane: Sendable {
     static func milliseconds(_ duration: Duration) -> Double {
         let (seconds, attoseconds) = duration.components
         return ((Double(seconds) * 1000 + Double(attoseconds) / 1e15) * 1000).rounded() / 1000
+    }
+
+    /// A read of gatewayd's own state failed while `layer` needed it. The store's error goes to
+    /// the log under the request id and never to the caller: it can name hosts and statements.
+    func stateUnavailable(_ layer: AdmissionLayer, _ error: any Error, requestID: String) -> Refusal {
+        logger.error(
+            "cannot read the state", metadata: ["requestId": .string(requestID), "reason": "\(error)"])
+        return Refusal(
+            code: .stateUnavailable, message: "the gateway cannot read its state right now; retry shortly",
+            layer: layer, hint: "operators: gatewayd's log has the store's error under this request id",
+            retryAfterSeconds: 1)
     }
 
     static let missingKey = Refusal(
