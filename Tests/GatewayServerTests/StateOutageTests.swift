@@ -77,4 +77,37 @@ struct StateOutageTests {
         #expect(logs.contains("state-db.internal"), "the operator sees the store's error")
         #expect(logs.contains(refused), "under the request id the client was given")
     }
+
+    /// A provider's secret is read from the store on first use (then cached per revision); when
+    /// that read fails, the request ends as the gateway's failure instead of being blamed on the
+    /// provider with the store's error in the message.
+    @Test func unreadableSecretIsA503AtTheCredentialLayer() async throws {
+        let (fixture, key) = try await HostileRequestTests.prepared()
+        defer { fixture.cleanup() }
+        let provider = ProviderRecord(
+            metadata: ResourceMetadata(name: "vendor"), type: .openaiCompatible,
+            baseURL: "http://127.0.0.1:9/v1", models: [ProviderModel(id: "vendor/unpriced")])
+        var create = ChangeOperation(op: .create, target: .provider("vendor"), provider: provider)
+        create.secret = "sk-vendor"
+        _ = try await fixture.store.apply(Changeset(operations: [create]), actor: "setup")
+        let store = UnreachableStore(fixture.store)
+        let app = Application(
+            router: try GatewayApplication.router(
+                store: store, tokens: fixture.tokens, configuration: .init(maxBodyBytes: 1 << 20),
+                logger: fixture.logger))
+        let headers: HTTPFields = [.authorization: "Bearer \(key)", .contentType: "application/json"]
+        @Sendable func chat(_ model: String) -> ByteBuffer {
+            ByteBuffer(string: #"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}]}"#)
+        }
+        try await app.test(.router) { client in
+            try await client.execute(
+                uri: "/v1/chat/completions", method: .post, headers: headers, body: chat("mock/echo")
+            ) { #expect($0.status == .ok, "the configuration is loaded while the store answers") }
+            store.down = true
+            try await client.execute(
+                uri: "/v1/chat/completions", method: .post, headers: headers, body: chat("vendor/unpriced")
+            ) { _ = try Self.expectUnavailable($0, layer: "credential", "the provider's secret") }
+        }
+        #expect(fixture.logs.text.contains("state-db.internal"))
+    }
 }

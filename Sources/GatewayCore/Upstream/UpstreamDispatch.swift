@@ -43,37 +43,40 @@ public struct UpstreamDispatch: Sendable {
         public var failures: [(candidate: RouteCandidate, failure: UpstreamFailure)]
     }
 
+    /// A credential's secret could not be read from the store. The gateway's failure, not the
+    /// provider's: the request ends, and `reason` is for gatewayd's log, not for the caller.
+    public struct SecretReadFailure: Error, Sendable, CustomStringConvertible {
+        public var credential: ResourceRef
+        public var reason: String
+
+        public var description: String { "the secret of \(credential) could not be read: \(reason)" }
+    }
+
+    /// Calls the route's candidates in order until one answers. Throws ``SecretReadFailure`` when a
+    /// candidate's secret cannot be read from the store.
     public func serve(
         _ admission: Admission, snapshot: GatewaySnapshot, operation: UpstreamCall.Operation,
         requestCredential: String?, requestID: String
-    ) async -> Result<Served, Refusal> {
+    ) async throws(SecretReadFailure) -> Result<Served, Refusal> {
         var failures: [(candidate: RouteCandidate, failure: UpstreamFailure)] = []
         for candidate in admission.route {
             guard let provider = snapshot.providers[candidate.provider] else { continue }
             let secret: String?
             var options: [String: String] = [:]
-            do {
-                switch candidate.credentialKind {
-                case .requestBYOK:
-                    secret = requestCredential
-                case .teamBYOK:
-                    let team = admission.team?.metadata.name ?? ""
-                    let name = candidate.credentialName ?? ""
-                    let credential = snapshot.credentials(team: team, provider: candidate.provider)
-                        .first { $0.name == name }
-                    secret = try await secrets.secret(
-                        of: .credential(team: team, name: name), revision: credential?.status?.revision, from: vault)
-                    options = credential?.options ?? [:]
-                case .system:
-                    secret =
-                        provider.type == .mock
-                        ? nil
-                        : try await secrets.secret(
-                            of: .provider(candidate.provider), revision: provider.status?.revision, from: vault)
-                }
-            } catch {
-                failures.append((candidate, UpstreamFailure(.connection, "its secret could not be read: \(error)")))
-                continue
+            switch candidate.credentialKind {
+            case .requestBYOK:
+                secret = requestCredential
+            case .teamBYOK:
+                let team = admission.team?.metadata.name ?? ""
+                let name = candidate.credentialName ?? ""
+                let credential = snapshot.credentials(team: team, provider: candidate.provider)
+                    .first { $0.name == name }
+                secret = try await read(.credential(team: team, name: name), revision: credential?.status?.revision)
+                options = credential?.options ?? [:]
+            case .system:
+                secret =
+                    provider.type == .mock
+                    ? nil : try await read(.provider(candidate.provider), revision: provider.status?.revision)
             }
             let call = UpstreamCall(
                 provider: provider, candidate: candidate, secret: secret, options: options, operation: operation,
@@ -103,6 +106,14 @@ public struct UpstreamDispatch: Sendable {
                 hint: timedOut
                     ? "the providers did not answer in time; retry later"
                     : "the providers are failing; retry later, or add fallbacks with a route rule"))
+    }
+
+    private func read(_ ref: ResourceRef, revision: Int64?) async throws(SecretReadFailure) -> String? {
+        do {
+            return try await secrets.secret(of: ref, revision: revision, from: vault)
+        } catch {
+            throw SecretReadFailure(credential: ref, reason: String(describing: error))
+        }
     }
 
     private func rejection(status: Int, failure: UpstreamFailure, candidate: RouteCandidate) -> Refusal {

@@ -82,9 +82,14 @@ struct DataPlane: Sendable {
         activity.note(admission)
         if let refusal = admission.refusal { return refuse(refusal, admission) }
 
-        let result = await dispatch.serve(
-            admission, snapshot: snapshot, operation: operation(body), requestCredential: requestCredential,
-            requestID: requestID)
+        let result: Result<UpstreamDispatch.Served, Refusal>
+        do {
+            result = try await dispatch.serve(
+                admission, snapshot: snapshot, operation: operation(body), requestCredential: requestCredential,
+                requestID: requestID)
+        } catch {
+            return refuse(stateUnavailable(.credential, error, requestID: requestID), admission)
+        }
         let served: UpstreamDispatch.Served
         switch result {
         case .failure(let refusal): return refuse(refusal, admission)
