@@ -116,8 +116,15 @@ struct DataPlaneRun {
             metadata: ResourceMetadata(name: "bench"), type: .openaiCompatible,
             baseURL: "http://127.0.0.1:\(mockPort)/v1",
             models: [ProviderModel(id: "bench/echo", pricing: Pricing(inputPerMTokUSD: 0.1, outputPerMTokUSD: 0.1))])
+        return try await benchTeam(in: store, provider: provider, secret: "sk-upstream")
+    }
+
+    /// The benchmarks' gateway: `provider` (named `bench`, with `secret` as its system credential),
+    /// a paid team `bench` with credits and one key, whose secret it returns.
+    static func benchTeam(in store: any GatewayStore, provider: ProviderRecord, secret: String?) async throws -> String
+    {
         var providerOperation = ChangeOperation(op: .create, target: .provider("bench"), provider: provider)
-        providerOperation.secret = "sk-upstream"
+        providerOperation.secret = secret
         let result = try await store.apply(
             Changeset(operations: [
                 providerOperation,

@@ -20,7 +20,7 @@ struct GWBench: AsyncParsableCommand {
         abstract: "Benchmarks for gwctl. Build with -c release before measuring.",
         subcommands: [
             ValidateBenchmark.self, GenerateManifest.self, AdminBenchmark.self, PlanBenchmark.self, AuditBenchmark.self,
-            SharedStateBenchmark.self, DataPlaneBenchmark.self, SoakTest.self, Passthrough.self,
+            SharedStateBenchmark.self, DataPlaneBenchmark.self, HotPathBenchmark.self, SoakTest.self, Passthrough.self,
         ]
     )
 }

@@ -284,4 +284,60 @@ struct DataPlaneEndToEndTests {
             #expect(try scenario.audit(["--fail-on", "notice"]).status == 64)
         }
     }
+
+    /// gatewayd writes one JSON line per request, with who asked, what was decided and how it was
+    /// served, fields in a fixed order, under the id the caller was given, and no prompt or reply.
+    @Test func everyRequestLeavesOneJSONLineWithItsDecisionAndNoContent() async throws {
+        try await DataPlaneScenario.run { scenario in
+            let served = try await scenario.call(
+                "/v1/chat/completions", key: "beta/app",
+                body: DataPlaneScenario.chat("anthropic/claude-x", "the secret recipe"))
+            let refused = try await scenario.call(
+                "/v1/chat/completions", key: "growth/app", body: DataPlaneScenario.chat("acme/chat"))
+            #expect(served.status == 200 && refused.status == 403)
+            // The line is written before the answer goes out; give the file a moment to show it.
+            var lines: [String] = []
+            for _ in 0..<50 {
+                lines = scenario.server.output.split(separator: "\n").map(String.init)
+                    .filter { $0.contains(#""msg":"served""#) || $0.contains(#""msg":"refused""#) }
+                if lines.count >= 2 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(!scenario.server.output.contains("secret recipe"), "no prompt in the log")
+            #expect(!scenario.server.output.contains("Mock reply"), "no reply in the log")
+
+            func fields(_ line: String) throws -> (keys: [String], values: [String: Any]) {
+                let values = try #require(
+                    try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+                // Keys in the order written: every value here is a plain string without quotes.
+                let keys = line.split(separator: "\"").enumerated().filter { $0.offset % 4 == 1 }.map {
+                    String($0.element)
+                }
+                return (keys, values)
+            }
+            let servedLine = try #require(lines.first { $0.contains(#""msg":"served""#) })
+            let (servedKeys, servedValues) = try fields(servedLine)
+            #expect(
+                servedKeys == [
+                    "ts", "level", "label", "msg", "credential", "inputTokens", "key", "model", "ms", "outputTokens",
+                    "provider", "requestId", "team",
+                ], "\(servedLine)")
+            #expect(servedValues["requestId"] as? String == served.headers["x-request-id"])
+            #expect(servedValues["team"] as? String == "beta")
+            #expect(servedValues["key"] as? String == "beta/app")
+            #expect(servedValues["credential"] as? String == "team-byok")
+            #expect(servedValues["level"] as? String == "info")
+            #expect(Timestamp(rfc3339: servedValues["ts"] as? String ?? "") != nil)
+
+            let refusedLine = try #require(lines.first { $0.contains(#""msg":"refused""#) })
+            let (refusedKeys, refusedValues) = try fields(refusedLine)
+            #expect(
+                refusedKeys == [
+                    "ts", "level", "label", "msg", "code", "key", "layer", "model", "ms", "requestId", "team",
+                ],
+                "\(refusedLine)")
+            #expect(refusedValues["code"] as? String == "team_suspended")
+            #expect(refusedValues["requestId"] as? String == refused.headers["x-request-id"])
+        }
+    }
 }

@@ -21,6 +21,8 @@ struct DataPlaneScenario {
     let keys: [String: String]
     let upstreamA: MockUpstream
     let upstreamB: MockUpstream
+    /// The gatewayd process; its `output` is its log.
+    let server: RunningProcess
     let gwctl = BuiltProduct("gwctl")
 
     var statePath: String { directory.appendingPathComponent("state.db").path }
@@ -186,7 +188,7 @@ struct DataPlaneScenario {
         defer { _ = server.terminate() }
         let port = try server.waitForFile(portFile)
         let scenario = DataPlaneScenario(
-            directory: directory, port: port, keys: keys, upstreamA: upstreamA, upstreamB: upstreamB)
+            directory: directory, port: port, keys: keys, upstreamA: upstreamA, upstreamB: upstreamB, server: server)
         try await body(scenario)
     }
 

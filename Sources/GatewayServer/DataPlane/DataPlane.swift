@@ -165,25 +165,38 @@ struct DataPlane: Sendable {
         _ requestID: String, _ admission: Admission?, refusal: Refusal? = nil, served: RouteCandidate? = nil,
         usage: TokenUsage? = nil, started: ContinuousClock.Instant
     ) {
-        var metadata: Logger.Metadata = [
-            "requestId": .string(requestID),
-            "ms": .stringConvertible(Self.milliseconds(ContinuousClock.now - started)),
-        ]
-        if let admission {
-            metadata["team"] = admission.team.map { .string($0.metadata.name) }
-            metadata["key"] = admission.keyName.map { .string($0) }
-            metadata["model"] = .string(admission.model)
+        guard logger.logLevel <= .info, refusal != nil || served != nil else { return }
+        let served = refusal == nil ? served : nil
+        // In key order, the order the log handler gives metadata, so the line can go straight out.
+        var fields: [(key: String, value: String)] = []
+        fields.reserveCapacity(11)
+        func add(_ key: String, _ value: String?) {
+            if let value { fields.append((key, value)) }
         }
-        if let refusal {
-            metadata["code"] = .string(refusal.code.rawValue)
-            metadata["layer"] = .string(refusal.layer.rawValue)
-            logger.info("refused", metadata: metadata)
-        } else if let served {
-            metadata["provider"] = .string(served.provider)
-            metadata["credential"] = .string(served.credentialKind.rawValue)
-            metadata["inputTokens"] = .stringConvertible(usage?.input ?? 0)
-            metadata["outputTokens"] = .stringConvertible(usage?.output ?? 0)
-            logger.info("served", metadata: metadata)
+        add("code", refusal?.code.rawValue)
+        add("credential", served?.credentialKind.rawValue)
+        add("inputTokens", served.map { _ in String(usage?.input ?? 0) })
+        add("key", admission?.keyName)
+        add("layer", refusal?.layer.rawValue)
+        add("model", admission?.model)
+        add("ms", String(Self.milliseconds(ContinuousClock.now - started)))
+        add("outputTokens", served.map { _ in String(usage?.output ?? 0) })
+        add("provider", served?.provider)
+        add("requestId", requestID)
+        add("team", admission?.team?.metadata.name)
+        let message = refusal == nil ? "served" : "refused"
+        // Straight to our handler, the line costs 1 – 3 µs; through Logger.Metadata, sorting and
+        // time formatting per line it cost 5 – 15 µs, the largest piece of the data plane's own
+        // work (`gwbench hotpath`).
+        if let handler = JSONLogHandler.direct(logger, at: .info) {
+            JSONLogHandler.emit(
+                JSONLogHandler.line(
+                    ts: LogTime.now(), level: Logger.Level.info.rawValue, label: handler.label, message: message,
+                    fields: fields))
+        } else {
+            logger.info(
+                "\(message)",
+                metadata: Logger.Metadata(uniqueKeysWithValues: fields.map { ($0.key, .string($0.value)) }))
         }
     }
 
