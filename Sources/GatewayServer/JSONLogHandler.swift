@@ -61,21 +61,11 @@ public struct JSONLogHandler: LogHandler {
     ) -> [UInt8] {
         var line: [UInt8] = [UInt8(ascii: "{")]
         line.reserveCapacity(192 + fields.count * 32)
-        func quote(_ text: String) {
-            let needsEscape = text.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
-            if needsEscape {
-                line.append(contentsOf: JSONText.quoted(text).utf8)
-            } else {
-                line.append(UInt8(ascii: "\""))
-                line.append(contentsOf: text.utf8)
-                line.append(UInt8(ascii: "\""))
-            }
-        }
         func append(_ key: String, _ value: String) {
             if line.count > 1 { line.append(UInt8(ascii: ",")) }
-            quote(key)
+            JSONText.appendQuoted(key, to: &line)
             line.append(UInt8(ascii: ":"))
-            quote(value)
+            JSONText.appendQuoted(value, to: &line)
         }
         append("ts", ts)
         append("level", level)

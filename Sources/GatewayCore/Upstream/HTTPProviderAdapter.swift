@@ -32,8 +32,6 @@ public struct HTTPProviderAdapter: ProviderAdapter {
                 wholeBodyLimit: maxBodyBytes)
         } catch UpstreamClientError.timeout {
             throw UpstreamFailure(.timeout, "no answer within \(call.timeoutSeconds)s")
-        } catch let error as UpstreamClientError {
-            throw UpstreamFailure(.connection, error.description)
         } catch {
             throw UpstreamFailure(.connection, String(describing: error))
         }

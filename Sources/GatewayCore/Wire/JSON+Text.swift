@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// JSON text in and out without Foundation's coders: every proxied request parses a client body
 /// and an upstream answer and writes both onward, and `JSONDecoder` into an enum (a failed
 /// `try?` per type it is not) was a tenth of gatewayd's CPU under load.
@@ -46,7 +48,7 @@ extension JSON {
             } else {
                 out.append(contentsOf: "\(value)".utf8)
             }
-        case .string(let value): Self.write(string: value, to: &out)
+        case .string(let value): JSONText.appendQuoted(value, to: &out)
         case .array(let values):
             out.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
@@ -60,34 +62,12 @@ extension JSON {
             for (key, value) in members {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
-                Self.write(string: key, to: &out)
+                JSONText.appendQuoted(key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 value.write(to: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
-    }
-
-    private static func write(string: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-            case 0x0A: out.append(contentsOf: #"\n"#.utf8)
-            case 0x0D: out.append(contentsOf: #"\r"#.utf8)
-            case 0x09: out.append(contentsOf: #"\t"#.utf8)
-            case 0x08: out.append(contentsOf: #"\b"#.utf8)
-            case 0x0C: out.append(contentsOf: #"\f"#.utf8)
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: #"\u00"#.utf8)
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }
 

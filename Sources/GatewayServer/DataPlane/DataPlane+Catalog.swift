@@ -7,7 +7,7 @@ import Hummingbird
 extension DataPlane {
     /// `GET /v1/models`: only the models this key may use, each with the route and credential
     /// that would serve it. Anthropic's list shape when the request carries `anthropic-version`.
-    func models(_ request: Request) async throws -> Response {
+    func models(_ request: Request) async -> Response {
         let format: ChatFormat = request.headers[DataPlaneHeaders.anthropicVersion] != nil ? .anthropic : .openAI
         let requestID = RequestID.next()
         guard let secret = Self.apiKey(in: request) else {
@@ -86,7 +86,7 @@ extension DataPlane {
     }
 
     /// `GET /v1/credits`: the key's team balance, and its budgets with what they have spent.
-    func credits(_ request: Request) async throws -> Response {
+    func credits(_ request: Request) async -> Response {
         let requestID = RequestID.next()
         guard let secret = Self.apiKey(in: request) else {
             return DataPlaneError(refusal: Self.missingKey, requestID: requestID, format: .openAI).response()

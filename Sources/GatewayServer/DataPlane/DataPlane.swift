@@ -21,8 +21,8 @@ struct DataPlane: Sendable {
     let logger: Logger
 
     /// `POST /v1/chat/completions` and `POST /v1/messages`.
-    func chat(_ request: Request, format: ChatFormat) async throws -> Response {
-        try await serve(request, endpoint: .chat, format: format) { body in
+    func chat(_ request: Request, format: ChatFormat) async -> Response {
+        await serve(request, endpoint: .chat, format: format) { body in
             .chat(
                 format: format, body: body, stream: body["stream"]?.bool == true,
                 includeUsage: body["stream_options"]?["include_usage"]?.bool == true)
@@ -30,14 +30,14 @@ struct DataPlane: Sendable {
     }
 
     /// `POST /v1/embeddings`.
-    func embeddings(_ request: Request) async throws -> Response {
-        try await serve(request, endpoint: .embeddings, format: .openAI) { .embeddings(body: $0) }
+    func embeddings(_ request: Request) async -> Response {
+        await serve(request, endpoint: .embeddings, format: .openAI) { .embeddings(body: $0) }
     }
 
     private func serve(
         _ request: Request, endpoint: AdmissionRequest.Endpoint, format: ChatFormat,
         operation: (JSON) -> UpstreamCall.Operation
-    ) async throws -> Response {
+    ) async -> Response {
         let requestID = RequestID.next()
         let started = ContinuousClock.now
         func refuse(_ refusal: Refusal, _ admission: Admission? = nil) -> Response {

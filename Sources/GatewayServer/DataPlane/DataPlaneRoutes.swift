@@ -15,25 +15,26 @@ public struct GatewayResponder<Admin: HTTPResponder>: HTTPResponder where Admin.
     let admin: Admin
 
     public func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
-        let route: (Request) async throws -> Response
+        // The handlers answer every failure themselves, in the data plane's error shape.
+        let route: (Request) async -> Response
         switch (request.method, request.uri.path) {
-        case (.post, "/v1/chat/completions"): route = { try await plane.chat($0, format: .openAI) }
-        case (.post, "/v1/messages"): route = { try await plane.chat($0, format: .anthropic) }
+        case (.post, "/v1/chat/completions"): route = { await plane.chat($0, format: .openAI) }
+        case (.post, "/v1/messages"): route = { await plane.chat($0, format: .anthropic) }
         case (.post, "/v1/embeddings"): route = plane.embeddings
         case (.get, "/v1/models"): route = plane.models
         case (.get, "/v1/credits"): route = plane.credits
         // As the router does for every GET route: the GET's answer without its body.
-        case (.head, "/v1/models"): route = { try await plane.models($0).createHeadResponse() }
-        case (.head, "/v1/credits"): route = { try await plane.credits($0).createHeadResponse() }
+        case (.head, "/v1/models"): route = { await plane.models($0).createHeadResponse() }
+        case (.head, "/v1/credits"): route = { await plane.credits($0).createHeadResponse() }
         default: return try await admin.respond(to: request, context: context)
         }
         var request = request
         do {
             if let refusal = try await bodyLimit.read(&request) { return refusal }
-            return try await route(request)
         } catch {
             return ErrorMiddleware<BasicRequestContext>.response(for: error, to: request)
         }
+        return await route(request)
     }
 }
 
