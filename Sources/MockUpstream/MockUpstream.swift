@@ -30,6 +30,10 @@ public final class MockUpstream: Sendable {
         public var model: String?
         /// The credential sent, from `authorization`, `x-api-key` or `api-key`.
         public var credential: String?
+        /// The body's bytes as they arrived.
+        public var body: [UInt8] = []
+        /// Every header but the credential ones, lowercased names.
+        public var headers: [String: String] = [:]
     }
 
     private let behaviourBox: NIOLockedValueBox<Behaviour>
@@ -56,15 +60,24 @@ public final class MockUpstream: Sendable {
         router.post("/v1/messages") { request, _ in try await self.answer(request, format: .anthropic) }
         router.post("/v1/embeddings") { request, _ in try await self.embed(request) }
         router.post("/openai/deployments/{deployment}/embeddings") { request, _ in try await self.embed(request) }
+        // For tests in other processes: what the provider received, and a reset.
+        router.get("/_mock/received") { _, _ in Self.json(self.receivedJSON().encoded()) }
+        router.delete("/_mock/received") { _, _ in
+            self.reset()
+            return Response(status: .noContent)
+        }
         return router
     }
 
     private func answer(_ request: Request, format: ChatFormat) async throws -> Response {
         let body = try await read(request)
         let model = body["model"]?.string ?? "mock"
+        if let problem = format == .openAI ? ProviderRules.openAIChat(body) : ProviderRules.anthropicMessages(body) {
+            return Self.error(status: 400, message: problem, format: format, type: "invalid_request_error")
+        }
         if let failure = try await misbehave(model: model, format: format) { return failure }
         let id = (format == .openAI ? "chatcmpl-" : "msg_") + UUID().uuidString.prefix(8).lowercased()
-        let completion = MockModel.completion(for: body, model: model, id: id)
+        let completion = MockModel.completion(for: body, format: format, model: model, id: id)
         guard body["stream"]?.bool == true else {
             let reply = format == .openAI ? OpenAIChat.response(completion) : AnthropicMessages.response(completion)
             return Self.json(reply.encoded())
@@ -99,9 +112,15 @@ public final class MockUpstream: Sendable {
         let credential =
             request.headers[.authorization].map { String($0.dropFirst("Bearer ".count)) }
             ?? request.headers[HTTPField.Name("x-api-key")!] ?? request.headers[HTTPField.Name("api-key")!]
-        receivedBox.withLockedValue {
-            $0.append(Received(path: request.uri.path, model: body["model"]?.string, credential: credential))
+        var headers: [String: String] = [:]
+        for field in request.headers
+        where !["authorization", "x-api-key", "api-key"].contains(field.name.canonicalName) {
+            headers[field.name.canonicalName] = field.value
         }
+        let received = Received(
+            path: request.uri.path, model: body["model"]?.string, credential: credential,
+            body: Array(buffer.readableBytesView), headers: headers)
+        receivedBox.withLockedValue { $0.append(received) }
         return body
     }
 
@@ -116,15 +135,36 @@ public final class MockUpstream: Sendable {
         case .reply: break
         }
         guard let status else { return nil }
-        let message = "mock upstream answers \(status)"
+        return Self.error(status: status, message: "mock upstream answers \(status)", format: format, type: "api_error")
+    }
+
+    /// An error in the provider's own shape.
+    static func error(status: Int, message: String, format: ChatFormat, type: String) -> Response {
         let body: JSON =
             format == .openAI
-            ? .object(["error": .object(["message": .string(message), "type": "server_error", "code": .null])])
-            : .object(["type": "error", "error": .object(["type": "api_error", "message": .string(message)])])
+            ? ["error": ["message": .string(message), "type": .string(type), "param": nil, "code": nil]]
+            : ["type": "error", "error": ["type": .string(type), "message": .string(message)]]
         var response = Self.json(body.encoded())
         response.status = HTTPResponse.Status(code: status)
         return response
     }
+
+    /// Every request received, as `[{path, credential, headers, body}]` with the body's own text.
+    func receivedJSON() -> JSON {
+        .array(
+            received.map { item in
+                let body = (try? JSON.parse(item.body)) ?? .string(String(decoding: item.body, as: UTF8.self))
+                var headers = JSONObject()
+                for (name, value) in item.headers.sorted(by: { $0.key < $1.key }) { headers[name] = .string(value) }
+                return [
+                    "path": .string(item.path), "credential": item.credential.map(JSON.string) ?? .null,
+                    "headers": .object(headers), "body": body,
+                ]
+            })
+    }
+
+    /// Forgets what was received.
+    public func reset() { receivedBox.withLockedValue { $0 = [] } }
 
     private static func json(_ data: [UInt8]) -> Response {
         var headers = HTTPFields()

@@ -25,14 +25,14 @@ struct WireTests {
             Array(
                 #"{"model":"x","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"a"},{"role":"user","content":[{"type":"text","text":"b"}]},{"role":"assistant","content":"c"}],"stop":"END","max_tokens":50,"stream":true}"#
                     .utf8))
-        let request = AnthropicMessages.request(fromOpenAI: body, model: "claude-x")
+        let request = try AnthropicMessages.request(OpenAIChat.conversation(from: body), model: "claude-x")
         #expect(request["model"]?.string == "claude-x")
         #expect(request["system"]?.string == "be brief")
         #expect(request["max_tokens"]?.int == 50)
-        #expect(request["stop_sequences"] == .array(["END"]))
+        #expect(request["stop_sequences"] == ["END"])
         let messages = request["messages"]?.array ?? []
         #expect(messages.map { $0["role"]?.string } == ["user", "assistant"])
-        #expect(messages.first?["content"]?.string == "a\n\nb")
+        #expect(messages.first?["content"] == [["type": "text", "text": "a"], ["type": "text", "text": "b"]])
         #expect(request["stream"]?.bool == true)
     }
 
@@ -41,7 +41,8 @@ struct WireTests {
             Array(
                 #"{"model":"x","system":[{"type":"text","text":"sys"}],"messages":[{"role":"user","content":"hi"}],"max_tokens":9,"stream":true}"#
                     .utf8))
-        let request = OpenAIChat.request(fromAnthropic: body, model: "gpt", maxTokensField: "max_completion_tokens")
+        let request = try OpenAIChat.request(
+            AnthropicMessages.conversation(from: body), model: "gpt", maxTokensField: "max_completion_tokens")
         #expect(request["messages"]?.array?.first?["role"]?.string == "system")
         #expect(request["max_completion_tokens"]?.int == 9)
         #expect(request["stream_options"]?["include_usage"]?.bool == true)

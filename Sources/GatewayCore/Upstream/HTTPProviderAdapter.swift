@@ -5,8 +5,9 @@ import NIOHTTP1
 
 /// The HTTP provider types: `openai`, `openai-compatible`, `azure-openai` (OpenAI format,
 /// deployment URLs, `api-key`) and `anthropic` (messages format, `x-api-key`). Requests in the
-/// other format are translated; requests in the provider's own format pass through with only
-/// the model replaced, so fields the gateway does not know (tools, response formats) survive.
+/// other format are translated through ``Conversation`` (a part the provider's format cannot
+/// carry throws ``Untranslatable`` before any call); requests in the provider's own format are
+/// the client's body with only the model replaced, so fields gatewayd does not know survive.
 public struct HTTPProviderAdapter: ProviderAdapter {
     let client: UpstreamClient
     /// The largest upstream body read for a non-streamed answer.
@@ -93,10 +94,10 @@ public struct HTTPProviderAdapter: ProviderAdapter {
                 body = clientBody
                 body["model"] = .string(model)
             case (.openAI, .anthropic):
-                body = AnthropicMessages.request(fromOpenAI: clientBody, model: model)
+                body = try AnthropicMessages.request(OpenAIChat.conversation(from: clientBody), model: model)
             case (.anthropic, .openAI):
-                body = OpenAIChat.request(
-                    fromAnthropic: clientBody, model: model,
+                body = try OpenAIChat.request(
+                    AnthropicMessages.conversation(from: clientBody), model: model,
                     maxTokensField: provider.type == .openai ? "max_completion_tokens" : "max_tokens")
             }
             path = upstreamFormat == .anthropic ? "/v1/messages" : "/chat/completions"
@@ -115,17 +116,20 @@ public struct HTTPProviderAdapter: ProviderAdapter {
         }
         request.headers.add(name: "content-type", value: "application/json")
         request.headers.add(name: "x-request-id", value: call.requestID)
+        let forwarded = ForwardedHeaders.select(call.clientHeaders, toward: upstreamFormat)
+        for (name, value) in forwarded { request.headers.add(name: name, value: value) }
+        let clientVersion = forwarded.contains { $0.name == "anthropic-version" }
         if let secret = call.secret {
             switch provider.type {
             case .anthropic:
                 request.headers.add(name: "x-api-key", value: secret)
-                request.headers.add(name: "anthropic-version", value: "2023-06-01")
+                if !clientVersion { request.headers.add(name: "anthropic-version", value: "2023-06-01") }
             case .azureOpenAI:
                 request.headers.add(name: "api-key", value: secret)
             case .openai, .openaiCompatible, .mock:
                 request.headers.add(name: "authorization", value: "Bearer \(secret)")
             }
-        } else if provider.type == .anthropic {
+        } else if provider.type == .anthropic, !clientVersion {
             request.headers.add(name: "anthropic-version", value: "2023-06-01")
         }
         request.body = ByteBuffer(bytes: body.encoded())
@@ -170,6 +174,7 @@ public struct HTTPProviderAdapter: ProviderAdapter {
                     if let event = parser.finish() {
                         for out in translator.translate(event, meter: meter) { continuation.yield(out) }
                     }
+                    for out in translator.finish(meter: meter) { continuation.yield(out) }
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: UpstreamFailure(.connection, "the stream broke: \(error)"))
@@ -214,6 +219,14 @@ struct StreamTranslator {
         // The gateway asked an OpenAI upstream for usage; a client that did not gets no usage chunk.
         if clientFormat == .openAI, !includeUsage, parts.count == 1, case .usage = parts[0] { return [] }
         return [event]
+    }
+
+    /// What a translated stream still owes its client when the upstream closed without its end
+    /// event: the closing events, so the client's SDK sees a complete stream.
+    mutating func finish(meter: UsageMeter) -> [ServerSentEvent] {
+        guard clientFormat != upstreamFormat else { return [] }
+        let parts = upstreamFormat == .openAI ? openAIDecoder.finish() : anthropicDecoder.finish()
+        return parts.flatMap { encoder.events($0) }
     }
 }
 

@@ -20,11 +20,15 @@ public struct UpstreamCall: Sendable {
     public var requestID: String
     /// How long the provider may take to answer.
     public var timeoutSeconds: Double
+    /// The client's headers that may reach a provider (``ForwardedHeaders`` chooses by format).
+    public var clientHeaders: [(name: String, value: String)]
 
     public init(
         provider: ProviderRecord, candidate: RouteCandidate, secret: String?, options: [String: String] = [:],
-        operation: Operation, requestID: String, timeoutSeconds: Double
+        operation: Operation, requestID: String, timeoutSeconds: Double,
+        clientHeaders: [(name: String, value: String)] = []
     ) {
+        self.clientHeaders = clientHeaders
         self.provider = provider
         self.candidate = candidate
         self.secret = secret

@@ -56,9 +56,12 @@ public struct UpstreamDispatch: Sendable {
     /// candidate's secret cannot be read from the store.
     public func serve(
         _ admission: Admission, snapshot: GatewaySnapshot, operation: UpstreamCall.Operation,
-        requestCredential: String?, requestID: String
+        requestCredential: String?, requestID: String, clientHeaders: [(name: String, value: String)] = []
     ) async throws(SecretReadFailure) -> Result<Served, Refusal> {
         var failures: [(candidate: RouteCandidate, failure: UpstreamFailure)] = []
+        // Candidates whose format cannot carry the request: skipped before any call, so a
+        // fallback that can carry it serves; when none can, the first reason is the answer.
+        var untranslatable: (candidate: RouteCandidate, problem: Untranslatable)?
         for candidate in admission.route {
             guard let provider = snapshot.providers[candidate.provider] else { continue }
             let secret: String?
@@ -85,6 +88,9 @@ public struct UpstreamDispatch: Sendable {
                 let adapter = provider.type == .mock ? mock : http
                 let reply = try await adapter.send(call)
                 return .success(Served(candidate: candidate, reply: reply, failures: failures))
+            } catch let problem as Untranslatable {
+                if problem.kind == .invalid { return .failure(Self.refusal(problem, candidate: candidate)) }
+                if untranslatable == nil { untranslatable = (candidate, problem) }
             } catch let failure as UpstreamFailure {
                 if case .status(let status) = failure.kind, !failure.isRetryable, status != 429 {
                     return .failure(rejection(status: status, failure: failure, candidate: candidate))
@@ -93,6 +99,9 @@ public struct UpstreamDispatch: Sendable {
             } catch {
                 failures.append((candidate, UpstreamFailure(.connection, String(describing: error))))
             }
+        }
+        if failures.isEmpty, let (candidate, problem) = untranslatable {
+            return .failure(Self.refusal(problem, candidate: candidate))
         }
         let summary = failures.map { "\($0.candidate.provider) (\($0.candidate.model)): \($0.failure)" }
             .joined(separator: "; ")
@@ -106,6 +115,22 @@ public struct UpstreamDispatch: Sendable {
                 hint: timedOut
                     ? "the providers did not answer in time; retry later"
                     : "the providers are failing; retry later, or add fallbacks with a route rule"))
+    }
+
+    /// The answer for a request the provider's format cannot carry, naming the part and the provider.
+    static func refusal(_ problem: Untranslatable, candidate: RouteCandidate) -> Refusal {
+        switch problem.kind {
+        case .unsupported:
+            return Refusal(
+                code: .unsupportedContent,
+                message:
+                    "\(problem.part) cannot be carried to provider '\(candidate.provider)' (model \(candidate.model)): \(problem.reason)",
+                layer: .translation,
+                hint: "remove that part, or route the model to a provider of the client's own format")
+        case .invalid:
+            return Refusal(
+                code: .invalidRequest, message: "\(problem.part): \(problem.reason)", layer: .request)
+        }
     }
 
     private func read(_ ref: ResourceRef, revision: Int64?) async throws(SecretReadFailure) -> String? {

@@ -1,73 +1,86 @@
-/// The Anthropic messages format: requests from the other format, responses, stream events.
+/// The Anthropic messages format: responses and stream events to and from neither format.
+/// Requests are in `AnthropicMessages+Conversation.swift`.
 public enum AnthropicMessages {
     /// The `max_tokens` Anthropic requires when an OpenAI request gives none.
     public static let defaultMaxTokens = 4096
 
-    /// An Anthropic messages request carrying an OpenAI chat request (text content). System and
-    /// developer messages become `system`; consecutive messages of one role are merged, as
-    /// Anthropic requires alternating roles.
-    public static func request(fromOpenAI body: JSON, model: String) -> JSON {
-        var system: [String] = []
-        var messages: [(role: String, text: String)] = []
-        for message in body["messages"]?.array ?? [] {
-            let role = message["role"]?.string ?? "user"
-            let text = contentText(message["content"])
-            if role == "system" || role == "developer" {
-                system.append(text)
-                continue
-            }
-            let mapped = role == "assistant" ? "assistant" : "user"
-            if let last = messages.last, last.role == mapped {
-                messages[messages.count - 1].text += "\n\n" + text
-            } else {
-                messages.append((mapped, text))
-            }
-        }
-        var request: [String: JSON] = [
-            "model": .string(model),
-            "messages": .array(messages.map { .object(["role": .string($0.role), "content": .string($0.text)]) }),
-            "max_tokens": body["max_completion_tokens"] ?? body["max_tokens"] ?? .int(defaultMaxTokens),
-        ]
-        if !system.isEmpty { request["system"] = .string(system.joined(separator: "\n\n")) }
-        for field in ["temperature", "top_p"] { if let value = body[field] { request[field] = value } }
-        switch body["stop"] {
-        case .string(let stop)?: request["stop_sequences"] = .array([.string(stop)])
-        case .array(let stops)?: request["stop_sequences"] = .array(stops)
-        default: break
-        }
-        if body["stream"]?.bool == true { request["stream"] = .bool(true) }
-        return .object(request)
-    }
-
     /// The completion in an Anthropic response.
     public static func completion(from response: JSON) -> Completion {
-        Completion(
-            id: response["id"]?.string ?? "msg_gateway", model: response["model"]?.string ?? "",
-            text: contentText(response["content"]), finish: FinishReason(anthropic: response["stop_reason"]?.string),
+        var blocks: [ContentBlock] = []
+        for block in response["content"]?.array ?? [] {
+            switch block["type"]?.string {
+            case "text":
+                if let text = block["text"]?.string, !text.isEmpty { blocks.append(.text(text)) }
+            case "tool_use":
+                let input = block["input"] ?? .object([:])
+                blocks.append(
+                    .toolCall(
+                        id: block["id"]?.string ?? "", name: block["name"]?.string ?? "",
+                        arguments: String(decoding: input.encoded(), as: UTF8.self)))
+            case "thinking":
+                blocks.append(
+                    .thinking(block["thinking"]?.string ?? "", signature: block["signature"]?.string ?? ""))
+            case "redacted_thinking":
+                blocks.append(.redactedThinking(block["data"]?.string ?? ""))
+            default: continue
+            }
+        }
+        return Completion(
+            id: response["id"]?.string ?? "msg_gateway", model: response["model"]?.string ?? "", blocks: blocks,
+            finish: FinishReason(anthropic: response["stop_reason"]?.string),
             usage: usage(in: response) ?? TokenUsage(input: 0, output: 0))
     }
 
-    /// `usage` of a response.
+    /// `usage` of a response or `message_start`, with cache reads and writes counted in `input`.
     public static func usage(in body: JSON) -> TokenUsage? {
         guard let usage = body["usage"], usage.object != nil else { return nil }
-        return TokenUsage(input: usage["input_tokens"]?.int ?? 0, output: usage["output_tokens"]?.int ?? 0)
+        let read = usage["cache_read_input_tokens"]?.int ?? 0
+        let write = usage["cache_creation_input_tokens"]?.int ?? 0
+        return TokenUsage(
+            input: (usage["input_tokens"]?.int ?? 0) + read + write, output: usage["output_tokens"]?.int ?? 0,
+            cacheRead: read, cacheWrite: write)
     }
 
-    /// A messages response.
+    static func usageObject(_ usage: TokenUsage) -> JSON {
+        [
+            "input_tokens": .int(usage.uncachedInput), "output_tokens": .int(usage.output),
+            "cache_read_input_tokens": .int(usage.cacheRead), "cache_creation_input_tokens": .int(usage.cacheWrite),
+        ]
+    }
+
+    /// A messages response. Tool calls whose arguments are not a JSON object (a provider's
+    /// fault) carry them as `{"arguments": "<text>"}` rather than losing them.
     public static func response(_ completion: Completion) -> JSON {
-        .object([
+        let content: [JSON] = completion.blocks.compactMap { block in
+            switch block {
+            case .text(let text, _): return ["type": "text", "text": .string(text)]
+            case .toolCall(let id, let name, let arguments):
+                return ["type": "tool_use", "id": .string(id), "name": .string(name), "input": input(of: arguments)]
+            case .thinking(let text, let signature):
+                return ["type": "thinking", "thinking": .string(text), "signature": .string(signature)]
+            case .redactedThinking(let data): return ["type": "redacted_thinking", "data": .string(data)]
+            default: return nil
+            }
+        }
+        return [
             "id": .string(completion.id), "type": "message", "role": "assistant", "model": .string(completion.model),
-            "content": .array([.object(["type": "text", "text": .string(completion.text)])]),
-            "stop_reason": .string(completion.finish.anthropic), "stop_sequence": .null,
-            "usage": .object([
-                "input_tokens": .int(completion.usage.input), "output_tokens": .int(completion.usage.output),
-            ]),
-        ])
+            "content": .array(content), "stop_reason": .string(completion.finish.anthropic), "stop_sequence": nil,
+            "usage": usageObject(completion.usage),
+        ]
+    }
+
+    static func input(of arguments: String) -> JSON {
+        if arguments.allSatisfy(\.isWhitespace) { return .object([:]) }
+        if let parsed = try? JSON.parse(Array(arguments.utf8)), parsed.object != nil { return parsed }
+        return ["arguments": .string(arguments)]
     }
 
     /// Reads Anthropic stream events as stream parts.
     public struct StreamDecoder: Sendable {
-        private var inputTokens = 0
+        private var usage = TokenUsage(input: 0, output: 0)
+        private var toolCalls = 0
+        private var ended = false
+        private var started = false
 
         public init() {}
 
@@ -76,97 +89,174 @@ public enum AnthropicMessages {
             switch body["type"]?.string ?? event.event {
             case "message_start":
                 let message = body["message"]
-                inputTokens = message?["usage"]?["input_tokens"]?.int ?? 0
+                if let reported = message.flatMap(AnthropicMessages.usage(in:)) { usage = reported }
+                started = true
                 return [
                     .start(
                         id: message?["id"]?.string ?? "msg_gateway", model: message?["model"]?.string ?? "",
-                        inputTokens: inputTokens)
+                        inputTokens: usage.input)
                 ]
+            case "content_block_start":
+                let block = body["content_block"]
+                switch block?["type"]?.string {
+                case "tool_use":
+                    toolCalls += 1
+                    return [
+                        .toolCall(
+                            index: toolCalls - 1, id: block?["id"]?.string ?? "", name: block?["name"]?.string ?? "")
+                    ]
+                case "text":
+                    let text = block?["text"]?.string ?? ""
+                    return text.isEmpty ? [] : [.text(text)]
+                default: return []
+                }
             case "content_block_delta":
-                guard body["delta"]?["type"]?.string == "text_delta", let text = body["delta"]?["text"]?.string
-                else { return [] }
-                return [.text(text)]
+                let delta = body["delta"]
+                switch delta?["type"]?.string {
+                case "text_delta": return (delta?["text"]?.string).map { [.text($0)] } ?? []
+                case "input_json_delta":
+                    let piece = delta?["partial_json"]?.string ?? ""
+                    return piece.isEmpty ? [] : [.toolArguments(index: max(0, toolCalls - 1), piece)]
+                case "thinking_delta": return (delta?["thinking"]?.string).map { [.thinking($0)] } ?? []
+                case "signature_delta": return (delta?["signature"]?.string).map { [.signature($0)] } ?? []
+                default: return []
+                }
             case "message_delta":
                 var parts: [StreamPart] = []
                 if let reason = body["delta"]?["stop_reason"]?.string {
                     parts.append(.finish(FinishReason(anthropic: reason)))
                 }
-                if let usage = body["usage"] {
-                    parts.append(
-                        .usage(
-                            TokenUsage(
-                                input: usage["input_tokens"]?.int ?? inputTokens,
-                                output: usage["output_tokens"]?.int ?? 0)))
+                if let reported = body["usage"] {
+                    // message_delta's counts are cumulative; fields it leaves out keep message_start's.
+                    if let output = reported["output_tokens"]?.int { usage.output = output }
+                    if reported["input_tokens"] != nil || reported["cache_read_input_tokens"] != nil {
+                        let read = reported["cache_read_input_tokens"]?.int ?? usage.cacheRead
+                        let write = reported["cache_creation_input_tokens"]?.int ?? usage.cacheWrite
+                        let uncached = reported["input_tokens"]?.int ?? usage.uncachedInput
+                        usage = TokenUsage(
+                            input: uncached + read + write, output: usage.output, cacheRead: read, cacheWrite: write)
+                    }
+                    parts.append(.usage(usage))
                 }
                 return parts
             case "message_stop":
+                ended = true
                 return [.end]
             default:
                 return []
             }
         }
+
+        /// The end, for an upstream that closed its stream without `message_stop`.
+        public mutating func finish() -> [StreamPart] {
+            guard started, !ended else { return [] }
+            ended = true
+            return [.end]
+        }
     }
 
-    /// Writes stream parts as Anthropic stream events. The finish reason and usage arrive in
-    /// either order from OpenAI upstreams, so both are held until the end.
+    /// Writes stream parts as Anthropic stream events: `message_start` once, each text, tool
+    /// call or thinking run as its own content block (the open one closed before the next
+    /// starts), then `message_delta` and `message_stop` once. The finish reason and usage arrive
+    /// in either order from OpenAI upstreams, so both are held until the end.
     public struct StreamEncoder: Sendable {
+        private enum Open: Equatable {
+            case none
+            case text
+            case tool(Int)
+            case thinking
+        }
+
         private let model: String
         private var finish: FinishReason = .stop
         private var usage = TokenUsage(input: 0, output: 0)
+        private var started = false
+        private var open = Open.none
+        private var blockIndex = -1
 
         public init(model: String) {
             self.model = model
         }
 
         public mutating func events(_ part: StreamPart) -> [ServerSentEvent] {
-            switch part {
-            case .start(let id, _, let inputTokens):
-                usage.input = inputTokens ?? 0
-                return [
+            var out: [ServerSentEvent] = []
+            if !started {
+                if case .start(_, _, let inputTokens) = part { usage.input = inputTokens ?? 0 }
+                let id: String
+                if case .start(let startID, _, _) = part { id = startID } else { id = "msg_gateway" }
+                started = true
+                out.append(
                     event(
                         "message_start",
                         [
-                            "message": .object([
-                                "id": .string(id), "type": "message", "role": "assistant", "content": .array([]),
-                                "model": .string(model), "stop_reason": .null, "stop_sequence": .null,
-                                "usage": .object(["input_tokens": .int(usage.input), "output_tokens": .int(0)]),
-                            ])
-                        ]),
-                    event(
-                        "content_block_start",
-                        ["index": .int(0), "content_block": .object(["type": "text", "text": ""])]),
-                ]
+                            "message": [
+                                "id": .string(id), "type": "message", "role": "assistant", "content": [],
+                                "model": .string(model), "stop_reason": nil, "stop_sequence": nil,
+                                "usage": ["input_tokens": .int(usage.uncachedInput), "output_tokens": 0],
+                            ]
+                        ]))
+            }
+            switch part {
+            case .start: break
             case .text(let text):
-                return [
-                    event(
-                        "content_block_delta",
-                        ["index": .int(0), "delta": .object(["type": "text_delta", "text": .string(text)])])
-                ]
+                if open != .text { out += openBlock(.text, ["type": "text", "text": ""]) }
+                out.append(delta(["type": "text_delta", "text": .string(text)]))
+            case .toolCall(let index, let id, let name):
+                out += openBlock(
+                    .tool(index), ["type": "tool_use", "id": .string(id), "name": .string(name), "input": [:]])
+            case .toolArguments(_, let piece):
+                // OpenAI streams one tool call after another, so the pieces are the open call's.
+                if case .tool = open {
+                    out.append(delta(["type": "input_json_delta", "partial_json": .string(piece)]))
+                }
+            case .thinking(let text):
+                if open != .thinking {
+                    out += openBlock(.thinking, ["type": "thinking", "thinking": "", "signature": ""])
+                }
+                out.append(delta(["type": "thinking_delta", "thinking": .string(text)]))
+            case .signature(let signature):
+                if open == .thinking {
+                    out.append(delta(["type": "signature_delta", "signature": .string(signature)]))
+                }
             case .finish(let reason):
                 finish = reason
-                return []
             case .usage(let reported):
                 usage = reported
-                return []
             case .end:
-                return [
-                    event("content_block_stop", ["index": .int(0)]),
+                out += closeBlock()
+                out.append(
                     event(
                         "message_delta",
                         [
-                            "delta": .object(["stop_reason": .string(finish.anthropic), "stop_sequence": .null]),
-                            "usage": .object([
-                                "input_tokens": .int(usage.input), "output_tokens": .int(usage.output),
-                            ]),
-                        ]),
-                    event("message_stop", [:]),
-                ]
+                            "delta": ["stop_reason": .string(finish.anthropic), "stop_sequence": nil],
+                            "usage": AnthropicMessages.usageObject(usage),
+                        ]))
+                out.append(event("message_stop", [:]))
             }
+            return out
         }
 
-        private func event(_ type: String, _ fields: [String: JSON]) -> ServerSentEvent {
-            var object = fields
-            object["type"] = .string(type)
+        private mutating func openBlock(_ kind: Open, _ block: JSONObject) -> [ServerSentEvent] {
+            var out = closeBlock()
+            blockIndex += 1
+            open = kind
+            out.append(event("content_block_start", ["index": .int(blockIndex), "content_block": .object(block)]))
+            return out
+        }
+
+        private mutating func closeBlock() -> [ServerSentEvent] {
+            guard open != .none else { return [] }
+            open = .none
+            return [event("content_block_stop", ["index": .int(blockIndex)])]
+        }
+
+        private func delta(_ delta: JSONObject) -> ServerSentEvent {
+            event("content_block_delta", ["index": .int(blockIndex), "delta": .object(delta)])
+        }
+
+        private func event(_ type: String, _ fields: JSONObject) -> ServerSentEvent {
+            var object: JSONObject = ["type": .string(type)]
+            for (key, value) in fields { object[key] = value }
             return ServerSentEvent(event: type, data: String(decoding: JSON.object(object).encoded(), as: UTF8.self))
         }
     }

@@ -28,7 +28,7 @@ extension JSON {
         return value
     }
 
-    /// Compact JSON, slashes unescaped; numbers that are whole print without a fraction.
+    /// Compact JSON, slashes unescaped, members in their order and numbers in their own text.
     public func encoded() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
@@ -40,14 +40,7 @@ extension JSON {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
-        case .number(let value):
-            if !value.isFinite {
-                out.append(contentsOf: "null".utf8)
-            } else if value.rounded() == value, abs(value) < 1e15 {
-                out.append(contentsOf: String(Int64(value)).utf8)
-            } else {
-                out.append(contentsOf: "\(value)".utf8)
-            }
+        case .number(let value): out.append(contentsOf: value.text.utf8)
         case .string(let value): JSONText.appendQuoted(value, to: &out)
         case .array(let values):
             out.append(UInt8(ascii: "["))
@@ -58,10 +51,8 @@ extension JSON {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            var first = true
-            for (key, value) in members {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
+            for (index, (key, value)) in members.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 JSONText.appendQuoted(key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 value.write(to: &out)
@@ -117,7 +108,9 @@ private struct TextParser {
 
     private mutating func object(depth: Int) throws -> JSON {
         index += 1
-        var members: [String: JSON] = [:]
+        var members = JSONObject()
+        // Past a few members a set finds a repeated key faster than scanning the keys.
+        var seen: Set<String>?
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -126,11 +119,18 @@ private struct TextParser {
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
+            let keyStart = index
             let key = try string()
+            if members.count >= 16 {
+                if seen == nil { seen = Set(members.keys) }
+                guard seen!.insert(key).inserted else { throw duplicate(key, at: keyStart) }
+            } else if members.keys.contains(key) {
+                throw duplicate(key, at: keyStart)
+            }
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
-            members[key] = try value(depth: depth)
+            members.appendUnique(key, try value(depth: depth))
             skipSpace()
             guard index < bytes.count else { throw error("unexpected end of the document") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -142,6 +142,12 @@ private struct TextParser {
                 throw error("expected ',' or '}'")
             }
         }
+    }
+
+    /// Refused rather than resolved: once bodies are edited instead of rebuilt, admission and the
+    /// provider must never read different values of one key.
+    private func duplicate(_ key: String, at offset: Int) -> JSON.SyntaxError {
+        JSON.SyntaxError(offset: offset, reason: "duplicate key \"\(key.prefix(100))\"")
     }
 
     private mutating func array(depth: Int) throws -> JSON {
@@ -253,7 +259,7 @@ private struct TextParser {
     }
 
     /// A number in JSON's grammar (no leading zeros, no bare '.', no '+').
-    private mutating func number() throws -> Double {
+    private mutating func number() throws -> JSONNumber {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
@@ -275,9 +281,8 @@ private struct TextParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        guard let value = Double(text), value.isFinite else { throw error("number out of range") }
-        return value
+        return JSONNumber(
+            validated: String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

@@ -1,50 +1,17 @@
-import Foundation
-
-/// A JSON value, for request and response bodies the gateway forwards or translates without
-/// knowing every field (tools, response formats and the like pass through untouched).
-public enum JSON: Sendable, Hashable, Codable {
+/// A JSON value as the client or provider wrote it: the gateway edits bodies rather than
+/// rebuilding them, so members keep their order, numbers keep their text (a `seed` of
+/// 12345678901234567 or a `1e3` reaches the provider exactly as sent) and fields gatewayd does
+/// not know pass through untouched.
+public enum JSON: Sendable, Hashable {
     case null
     case bool(Bool)
-    case number(Double)
+    case number(JSONNumber)
     case string(String)
     case array([JSON])
-    case object([String: JSON])
+    case object(JSONObject)
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSON].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSON].self))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .number(let value):
-            // Integral numbers print without a fraction, as every API expects for counts.
-            if value.rounded() == value, abs(value) < 1e15 {
-                try container.encode(Int64(value))
-            } else {
-                try container.encode(value)
-            }
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
-    }
-
+    /// The member `key` of an object; nil for a missing member or a value that is not an object.
+    /// Setting nil removes the member; setting on a non-object does nothing.
     public subscript(key: String) -> JSON? {
         get {
             if case .object(let object) = self { return object[key] }
@@ -52,6 +19,7 @@ public enum JSON: Sendable, Hashable, Codable {
         }
         set {
             if case .object(var object) = self {
+                self = .null  // Drops the second reference so the edit below does not copy the members.
                 object[key] = newValue
                 self = .object(object)
             }
@@ -63,8 +31,15 @@ public enum JSON: Sendable, Hashable, Codable {
         return nil
     }
 
+    /// The value as an integer, when it is a number written without a fraction or exponent that fits.
     public var int: Int? {
-        if case .number(let value) = self, value.isFinite, abs(value) < 1e15 { return Int(value) }
+        if case .number(let value) = self { return value.int }
+        return nil
+    }
+
+    /// The value as a double, when it is a number.
+    public var double: Double? {
+        if case .number(let value) = self { return value.double }
         return nil
     }
 
@@ -78,10 +53,42 @@ public enum JSON: Sendable, Hashable, Codable {
         return nil
     }
 
-    public var object: [String: JSON]? {
+    public var object: JSONObject? {
         if case .object(let value) = self { return value }
         return nil
     }
 
-    public static func int(_ value: Int) -> JSON { .number(Double(value)) }
+    public var isNull: Bool { self == .null }
+
+    /// An integer number.
+    public static func int(_ value: Int) -> JSON { .number(JSONNumber(value)) }
+
+    /// A number from a double, written as Swift writes it (integral values without a fraction).
+    public static func double(_ value: Double) -> JSON { .number(JSONNumber(value)) }
+}
+
+extension JSON: ExpressibleByStringLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+}
+
+extension JSON: ExpressibleByIntegerLiteral {
+    public init(integerLiteral value: Int) { self = .int(value) }
+}
+
+extension JSON: ExpressibleByBooleanLiteral {
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+}
+
+extension JSON: ExpressibleByArrayLiteral {
+    public init(arrayLiteral elements: JSON...) { self = .array(elements) }
+}
+
+extension JSON: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, JSON)...) {
+        self = .object(JSONObject(elements.map { ($0.0, $0.1) }))
+    }
+}
+
+extension JSON: ExpressibleByNilLiteral {
+    public init(nilLiteral: ()) { self = .null }
 }

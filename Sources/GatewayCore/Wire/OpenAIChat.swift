@@ -1,75 +1,100 @@
 import Foundation
 
-/// The OpenAI chat completions format: requests from the other format, responses, stream chunks.
+/// The OpenAI chat completions format: responses and stream chunks to and from neither format.
+/// Requests are in `OpenAIChat+Conversation.swift`.
 public enum OpenAIChat {
-    /// An OpenAI chat request carrying an Anthropic messages request (text content).
-    /// `maxTokensField` is `max_completion_tokens` for OpenAI itself, `max_tokens` for look-alikes.
-    public static func request(fromAnthropic body: JSON, model: String, maxTokensField: String) -> JSON {
-        var messages: [JSON] = []
-        let system = contentText(body["system"])
-        if !system.isEmpty { messages.append(.object(["role": "system", "content": .string(system)])) }
-        for message in body["messages"]?.array ?? [] {
-            let role = message["role"]?.string == "assistant" ? "assistant" : "user"
-            messages.append(.object(["role": .string(role), "content": .string(contentText(message["content"]))]))
-        }
-        var request: [String: JSON] = ["model": .string(model), "messages": .array(messages)]
-        if let maxTokens = body["max_tokens"] { request[maxTokensField] = maxTokens }
-        for field in ["temperature", "top_p"] { if let value = body[field] { request[field] = value } }
-        if let stops = body["stop_sequences"] { request["stop"] = stops }
-        if body["stream"]?.bool == true {
-            request["stream"] = .bool(true)
-            request["stream_options"] = .object(["include_usage": .bool(true)])
-        }
-        return .object(request)
-    }
-
     /// The completion in an OpenAI response.
     public static func completion(from response: JSON) -> Completion {
         let choice = response["choices"]?.array?.first
+        let message = choice?["message"]
+        var blocks: [ContentBlock] = []
+        if let reasoning = message?["reasoning_content"]?.string, !reasoning.isEmpty {
+            let signature = message?["thinking_blocks"]?.array?.first?["signature"]?.string ?? ""
+            blocks.append(.thinking(reasoning, signature: signature))
+        }
+        let text = contentText(message?["content"])
+        if !text.isEmpty { blocks.append(.text(text)) }
+        if let refusal = message?["refusal"]?.string, !refusal.isEmpty { blocks.append(.text(refusal)) }
+        for call in message?["tool_calls"]?.array ?? [] {
+            blocks.append(
+                .toolCall(
+                    id: call["id"]?.string ?? "", name: call["function"]?["name"]?.string ?? "",
+                    arguments: call["function"]?["arguments"]?.string ?? ""))
+        }
+        var finish = FinishReason(openAI: choice?["finish_reason"]?.string)
+        if message?["refusal"]?.string?.isEmpty == false { finish = .contentFilter }
         return Completion(
             id: response["id"]?.string ?? "chatcmpl-gateway", model: response["model"]?.string ?? "",
-            text: contentText(choice?["message"]?["content"]),
-            finish: FinishReason(openAI: choice?["finish_reason"]?.string),
-            usage: usage(in: response) ?? TokenUsage(input: 0, output: 0))
+            blocks: blocks, finish: finish, usage: usage(in: response) ?? TokenUsage(input: 0, output: 0))
     }
 
-    /// `usage` of a response or stream chunk.
+    /// `usage` of a response or stream chunk (`prompt_tokens` includes cached tokens).
     public static func usage(in body: JSON) -> TokenUsage? {
         guard let usage = body["usage"], usage.object != nil else { return nil }
-        return TokenUsage(input: usage["prompt_tokens"]?.int ?? 0, output: usage["completion_tokens"]?.int ?? 0)
+        return TokenUsage(
+            input: usage["prompt_tokens"]?.int ?? 0, output: usage["completion_tokens"]?.int ?? 0,
+            cacheRead: usage["prompt_tokens_details"]?["cached_tokens"]?.int ?? 0)
     }
 
     /// A chat completion response.
     public static func response(_ completion: Completion, created: Int = Int(Date().timeIntervalSince1970)) -> JSON {
-        .object([
+        var message: JSONObject = ["role": "assistant"]
+        let text = completion.text
+        let calls = completion.blocks.compactMap { block -> JSON? in
+            guard case .toolCall(let id, let name, let arguments) = block else { return nil }
+            return [
+                "id": .string(id), "type": "function",
+                "function": ["name": .string(name), "arguments": .string(arguments.isEmpty ? "{}" : arguments)],
+            ]
+        }
+        message["content"] = text.isEmpty && !calls.isEmpty ? .null : .string(text)
+        if !calls.isEmpty { message["tool_calls"] = .array(calls) }
+        let thinking = completion.blocks.compactMap { block -> JSON? in
+            switch block {
+            case .thinking(let text, let signature):
+                return ["type": "thinking", "thinking": .string(text), "signature": .string(signature)]
+            case .redactedThinking(let data): return ["type": "redacted_thinking", "data": .string(data)]
+            default: return nil
+            }
+        }
+        if !thinking.isEmpty {
+            // Where LiteLLM puts them, so clients that send thinking back across tool turns can.
+            message["reasoning_content"] = .string(thinking.compactMap { $0["thinking"]?.string }.joined())
+            message["thinking_blocks"] = .array(thinking)
+        }
+        return [
             "id": .string(completion.id), "object": "chat.completion", "created": .int(created),
             "model": .string(completion.model),
-            "choices": .array([
-                .object([
-                    "index": .int(0),
-                    "message": .object(["role": "assistant", "content": .string(completion.text)]),
-                    "finish_reason": .string(completion.finish.openAI), "logprobs": .null,
-                ])
-            ]),
+            "choices": [
+                [
+                    "index": 0, "message": .object(message),
+                    "finish_reason": .string(completion.finish.openAI), "logprobs": nil,
+                ]
+            ],
             "usage": usageObject(completion.usage),
-        ])
+        ]
     }
 
     static func usageObject(_ usage: TokenUsage) -> JSON {
-        .object([
+        [
             "prompt_tokens": .int(usage.input), "completion_tokens": .int(usage.output),
             "total_tokens": .int(usage.total),
-        ])
+            "prompt_tokens_details": ["cached_tokens": .int(usage.cacheRead)],
+        ]
     }
 
     /// Reads OpenAI stream chunks as stream parts.
     public struct StreamDecoder: Sendable {
         private var started = false
+        private var ended = false
 
         public init() {}
 
         public mutating func parts(_ event: ServerSentEvent) -> [StreamPart] {
-            if event.data == "[DONE]" { return [.end] }
+            if event.data == "[DONE]" {
+                ended = true
+                return [.end]
+            }
             guard let chunk = try? JSON.parse(Array(event.data.utf8)) else { return [] }
             var parts: [StreamPart] = []
             if !started, let id = chunk["id"]?.string {
@@ -77,12 +102,32 @@ public enum OpenAIChat {
                 parts.append(.start(id: id, model: chunk["model"]?.string ?? "", inputTokens: nil))
             }
             if let choice = chunk["choices"]?.array?.first {
-                let text = contentText(choice["delta"]?["content"])
+                let delta = choice["delta"]
+                if let reasoning = delta?["reasoning_content"]?.string, !reasoning.isEmpty {
+                    parts.append(.thinking(reasoning))
+                }
+                let text = contentText(delta?["content"])
                 if !text.isEmpty { parts.append(.text(text)) }
+                for call in delta?["tool_calls"]?.array ?? [] {
+                    let index = call["index"]?.int ?? 0
+                    if let id = call["id"]?.string {
+                        parts.append(.toolCall(index: index, id: id, name: call["function"]?["name"]?.string ?? ""))
+                    }
+                    if let arguments = call["function"]?["arguments"]?.string, !arguments.isEmpty {
+                        parts.append(.toolArguments(index: index, arguments))
+                    }
+                }
                 if let reason = choice["finish_reason"]?.string { parts.append(.finish(FinishReason(openAI: reason))) }
             }
             if let usage = OpenAIChat.usage(in: chunk) { parts.append(.usage(usage)) }
             return parts
+        }
+
+        /// The end, for an upstream that closed its stream without `[DONE]`.
+        public mutating func finish() -> [StreamPart] {
+            guard started, !ended else { return [] }
+            ended = true
+            return [.end]
         }
     }
 
@@ -105,38 +150,61 @@ public enum OpenAIChat {
                 return [chunk(delta: ["role": "assistant", "content": ""], finish: nil)]
             case .text(let text):
                 return [chunk(delta: ["content": .string(text)], finish: nil)]
+            case .toolCall(let index, let id, let name):
+                return [
+                    chunk(
+                        delta: [
+                            "tool_calls": [
+                                [
+                                    "index": .int(index), "id": .string(id), "type": "function",
+                                    "function": ["name": .string(name), "arguments": ""],
+                                ]
+                            ]
+                        ], finish: nil)
+                ]
+            case .toolArguments(let index, let arguments):
+                return [
+                    chunk(
+                        delta: ["tool_calls": [["index": .int(index), "function": ["arguments": .string(arguments)]]]],
+                        finish: nil)
+                ]
+            case .thinking(let text):
+                return [chunk(delta: ["reasoning_content": .string(text)], finish: nil)]
+            case .signature(let signature):
+                return [
+                    chunk(
+                        delta: [
+                            "thinking_blocks": [["type": "thinking", "thinking": "", "signature": .string(signature)]]
+                        ],
+                        finish: nil)
+                ]
             case .finish(let reason):
                 return [chunk(delta: [:], finish: reason)]
             case .usage(let usage):
                 guard includeUsage else { return [] }
-                return [event(["choices": .array([]), "usage": OpenAIChat.usageObject(usage)])]
+                return [event(["choices": [], "usage": OpenAIChat.usageObject(usage)])]
             case .end:
                 return [ServerSentEvent(data: "[DONE]")]
             }
         }
 
-        private func chunk(delta: [String: JSON], finish: FinishReason?) -> ServerSentEvent {
+        private func chunk(delta: JSONObject, finish: FinishReason?) -> ServerSentEvent {
             event([
-                "choices": .array([
-                    .object([
-                        "index": .int(0), "delta": .object(delta),
+                "choices": [
+                    [
+                        "index": 0, "delta": .object(delta),
                         "finish_reason": finish.map { .string($0.openAI) } ?? .null,
-                    ])
-                ])
+                    ]
+                ]
             ])
         }
 
-        private func event(_ fields: [String: JSON]) -> ServerSentEvent {
-            var object = fields
-            object["id"] = .string(id)
-            object["object"] = "chat.completion.chunk"
-            object["created"] = .int(created)
-            object["model"] = .string(model)
+        private func event(_ fields: JSONObject) -> ServerSentEvent {
+            var object: JSONObject = [
+                "id": .string(id), "object": "chat.completion.chunk", "created": .int(created), "model": .string(model),
+            ]
+            for (key, value) in fields { object[key] = value }
             return ServerSentEvent(data: String(decoding: JSON.object(object).encoded(), as: UTF8.self))
         }
     }
-}
-
-extension JSON: ExpressibleByStringLiteral {
-    public init(stringLiteral value: String) { self = .string(value) }
 }

@@ -9,6 +9,8 @@ public enum AdmissionLayer: String, Sendable, Hashable, Codable, CaseIterable {
     case rateLimit = "rate-limit"
     case upstream
     case request
+    /// Carrying the request to the provider's wire format (a part it has no place for).
+    case translation
 }
 
 /// Every reason gatewayd refuses a data-plane request, with its HTTP status. The raw values are
@@ -32,6 +34,9 @@ public enum RefusalCode: String, Sendable, Hashable, Codable, CaseIterable {
     case upstreamRejected = "upstream_rejected"
     case upstreamTimeout = "upstream_timeout"
     case invalidRequest = "invalid_request"
+    /// A part or parameter of the request that the chosen provider's format cannot carry: refused
+    /// before any provider call rather than dropped.
+    case unsupportedContent = "unsupported_content"
     /// gatewayd could not read its own state (configuration, keys, credits): its failure, not the
     /// caller's, and worth a retry.
     case stateUnavailable = "state_unavailable"
@@ -46,7 +51,7 @@ public enum RefusalCode: String, Sendable, Hashable, Codable, CaseIterable {
         case .upstreamError: return 502
         case .upstreamTimeout: return 504
         case .stateUnavailable: return 503
-        case .invalidRequest, .upstreamRejected: return 400
+        case .invalidRequest, .upstreamRejected, .unsupportedContent: return 400
         default: return 403
         }
     }

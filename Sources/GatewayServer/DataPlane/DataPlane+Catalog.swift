@@ -49,7 +49,7 @@ extension DataPlane {
                 "reason": .string(reason),
                 "route": .array(
                     admission.route.map { candidate in
-                        var object: [String: JSON] = [
+                        var object: JSONObject = [
                             "provider": .string(candidate.provider), "model": .string(candidate.model),
                             "credential": .string(candidate.credentialKind.rawValue),
                         ]
@@ -110,7 +110,7 @@ extension DataPlane {
         }
         let teamName = team.metadata.name
         await usageWriter.flush()
-        let body: [String: JSON]
+        let body: JSONObject
         do {
             body = try await creditFigures(team: team, key: key)
         } catch {
@@ -123,12 +123,12 @@ extension DataPlane {
     }
 
     /// The team's balance, and each budget with what it has spent this period, as `/v1/credits` shows them.
-    private func creditFigures(team: TeamRecord, key: APIKeyRecord) async throws -> [String: JSON] {
+    private func creditFigures(team: TeamRecord, key: APIKeyRecord) async throws -> JSONObject {
         let teamName = team.metadata.name
         let balance = try await store.balance(team: teamName)
-        var body: [String: JSON] = [
-            "team": .string(teamName), "key": .string(key.name), "balanceMicroUSD": .number(Double(balance)),
-            "balanceUSD": .number(Double(balance) / 1_000_000),
+        var body: JSONObject = [
+            "team": .string(teamName), "key": .string(key.name), "balanceMicroUSD": .double(Double(balance)),
+            "balanceUSD": .double(Double(balance) / 1_000_000),
         ]
         let now = Timestamp.now
         for (field, budget, keyName) in [
@@ -138,8 +138,8 @@ extension DataPlane {
             let start = budget.period.start(containing: now)
             let spent = try await store.spend(team: teamName, key: keyName, since: start)
             body[field] = .object([
-                "limitUSD": .number(budget.limitUSD), "period": .string(budget.period.rawValue),
-                "periodStart": .string(start.description), "spentUSD": .number(Double(spent) / 1_000_000),
+                "limitUSD": .double(budget.limitUSD), "period": .string(budget.period.rawValue),
+                "periodStart": .string(start.description), "spentUSD": .double(Double(spent) / 1_000_000),
             ])
         }
         return body

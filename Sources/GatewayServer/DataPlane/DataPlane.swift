@@ -86,7 +86,7 @@ struct DataPlane: Sendable {
         do {
             result = try await dispatch.serve(
                 admission, snapshot: snapshot, operation: operation(body), requestCredential: requestCredential,
-                requestID: requestID)
+                requestID: requestID, clientHeaders: Self.forwardable(request.headers))
         } catch {
             return refuse(stateUnavailable(.credential, error, requestID: requestID), admission)
         }
@@ -215,6 +215,16 @@ struct DataPlane: Sendable {
         }
         if let key = request.headers[DataPlaneHeaders.apiKey], !key.isEmpty { return key }
         return nil
+    }
+
+    /// The client's headers that may go on to a provider (``ForwardedHeaders``), lowercased.
+    static func forwardable(_ headers: HTTPFields) -> [(name: String, value: String)] {
+        var out: [(name: String, value: String)] = []
+        for field in headers {
+            let name = field.name.canonicalName
+            if ForwardedHeaders.isForwardable(name) { out.append((name, field.value)) }
+        }
+        return out
     }
 
     static func milliseconds(_ duration: Duration) -> Double {

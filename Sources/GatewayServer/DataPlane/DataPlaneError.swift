@@ -16,7 +16,7 @@ struct DataPlaneError {
     var format: ChatFormat
 
     func response() -> Response {
-        var gateway: [String: JSON] = [
+        var gateway: JSONObject = [
             "requestId": .string(requestID), "layer": .string(refusal.layer.rawValue),
             "code": .string(refusal.code.rawValue),
         ]
