@@ -172,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "GatewayCoreTests",
             dependencies: [
-                "GatewayCore", "GatewayModel", "GatewayCrypto", "TestSupport",
+                "GatewayCore", "GatewayModel", "GatewayCrypto", "TestSupport", "MockUpstream",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -58,6 +58,8 @@ public final class MockUpstream: Sendable {
             try await self.answer(request, format: .openAI)
         }
         router.post("/v1/messages") { request, _ in try await self.answer(request, format: .anthropic) }
+        router.post("/v1/responses") { request, _ in try await self.answer(request, format: .responses) }
+        router.post("/openai/responses") { request, _ in try await self.answer(request, format: .responses) }
         router.post("/v1/embeddings") { request, _ in try await self.embed(request) }
         router.post("/openai/deployments/{deployment}/embeddings") { request, _ in try await self.embed(request) }
         // For tests in other processes: what the provider received, and a reset.
@@ -72,16 +74,19 @@ public final class MockUpstream: Sendable {
     private func answer(_ request: Request, format: ChatFormat) async throws -> Response {
         let body = try await read(request)
         let model = body["model"]?.string ?? "mock"
-        if let problem = format == .openAI ? ProviderRules.openAIChat(body) : ProviderRules.anthropicMessages(body) {
+        if let problem = ProviderRules.check(body, format: format) {
             return Self.error(status: 400, message: problem, format: format, type: "invalid_request_error")
         }
         if let failure = try await misbehave(model: model, format: format) { return failure }
-        let id = (format == .openAI ? "chatcmpl-" : "msg_") + UUID().uuidString.prefix(8).lowercased()
-        let completion = MockModel.completion(for: body, format: format, model: model, id: id)
-        guard body["stream"]?.bool == true else {
-            let reply = format == .openAI ? OpenAIChat.response(completion) : AnthropicMessages.response(completion)
-            return Self.json(reply.encoded())
+        let prefix = ["openai": "chatcmpl-", "anthropic": "msg_", "responses": "resp_"][format.rawValue] ?? ""
+        let completion: Completion
+        do {
+            completion = try MockModel.completion(
+                for: body, format: format, model: model, id: prefix + UUID().uuidString.prefix(8).lowercased())
+        } catch {
+            return Self.error(status: 400, message: error.description, format: format, type: "invalid_request_error")
         }
+        guard body["stream"]?.bool == true else { return Self.json(format.response(completion).encoded()) }
         var encoder = ChatStreamEncoder(
             format: format, model: model, includeUsage: body["stream_options"]?["include_usage"]?.bool == true)
         let events = MockModel.parts(of: completion).flatMap { encoder.events($0) }
@@ -141,7 +146,7 @@ public final class MockUpstream: Sendable {
     /// An error in the provider's own shape.
     static func error(status: Int, message: String, format: ChatFormat, type: String) -> Response {
         let body: JSON =
-            format == .openAI
+            format != .anthropic
             ? ["error": ["message": .string(message), "type": .string(type), "param": nil, "code": nil]]
             : ["type": "error", "error": ["type": .string(type), "message": .string(message)]]
         var response = Self.json(body.encoded())
@@ -149,7 +154,7 @@ public final class MockUpstream: Sendable {
         return response
     }
 
-    /// Every request received, as `[{path, credential, headers, body}]` with the body's own text.
+    /// Every request received, as `[{path, credential, headers, body, raw}]`: the body parsed, and its own text.
     func receivedJSON() -> JSON {
         .array(
             received.map { item in
@@ -159,6 +164,7 @@ public final class MockUpstream: Sendable {
                 return [
                     "path": .string(item.path), "credential": item.credential.map(JSON.string) ?? .null,
                     "headers": .object(headers), "body": body,
+                    "raw": .string(String(decoding: item.body, as: UTF8.self)),
                 ]
             })
     }

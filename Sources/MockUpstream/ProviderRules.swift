@@ -4,6 +4,15 @@ import GatewayCore
 /// or malformed translation fails a test with the provider's 400 instead of passing it.
 /// Each check returns the refusal's message, or nil when the body is one the API accepts.
 public enum ProviderRules {
+    /// The checks of the API of `format`.
+    public static func check(_ body: JSON, format: ChatFormat) -> String? {
+        switch format {
+        case .openAI: return openAIChat(body)
+        case .anthropic: return anthropicMessages(body)
+        case .responses: return responses(body)
+        }
+    }
+
     // MARK: Anthropic messages
 
     static let anthropicFields: Set<String> = [
@@ -248,6 +257,57 @@ public enum ProviderRules {
         if !pending.isEmpty {
             return
                 "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'."
+        }
+        return nil
+    }
+
+    // MARK: OpenAI responses
+
+    static let responsesFields: Set<String> = [
+        "model", "input", "instructions", "tools", "tool_choice", "parallel_tool_calls", "max_output_tokens",
+        "temperature", "top_p", "text", "stream", "store", "metadata", "include", "reasoning", "user",
+        "previous_response_id", "truncation", "service_tier", "prompt_cache_key", "safety_identifier", "background",
+        "max_tool_calls", "top_logprobs", "prompt", "conversation", "stream_options",
+    ]
+
+    /// The OpenAI Responses API's checks (stateless: a function_call_output must answer a
+    /// function_call earlier in the same input).
+    public static func responses(_ body: JSON) -> String? {
+        guard let object = body.object else { return "the body must be an object" }
+        if let extra = object.keys.first(where: { !responsesFields.contains($0) }) {
+            return "Unknown parameter: '\(extra)'."
+        }
+        guard object["model"]?.string != nil else { return "Missing required parameter: 'model'." }
+        for field in ["max_output_tokens", "top_logprobs", "max_tool_calls"] {
+            if let value = object[field], !value.isNull, !isInteger(value) {
+                return "Invalid type for '\(field)': expected an integer, but got a decimal number instead."
+            }
+        }
+        var calls: Set<String> = []
+        for (index, item) in (object["input"]?.array ?? []).enumerated() {
+            switch item["type"]?.string ?? "message" {
+            case "message":
+                guard let role = item["role"]?.string, ["user", "assistant", "system", "developer"].contains(role)
+                else {
+                    return "Invalid value for 'input[\(index)].role'."
+                }
+            case "function_call":
+                guard let id = item["call_id"]?.string, item["name"]?.string != nil, item["arguments"]?.string != nil
+                else { return "Missing required parameter: 'input[\(index)].call_id', 'name' or 'arguments'." }
+                calls.insert(id)
+            case "function_call_output":
+                guard let id = item["call_id"]?.string, calls.contains(id) else {
+                    return "No tool call found for function call output with call_id \(item["call_id"]?.string ?? "")."
+                }
+                guard item["output"] != nil else { return "Missing required parameter: 'input[\(index)].output'." }
+            case "reasoning": break
+            default: return "Invalid value for 'input[\(index)].type'."
+            }
+        }
+        for (index, tool) in (object["tools"]?.array ?? []).enumerated() where tool["type"]?.string == "function" {
+            guard let name = tool["name"]?.string, isToolName(name) else {
+                return "Invalid 'tools[\(index)].name': expected a valid function name."
+            }
         }
         return nil
     }

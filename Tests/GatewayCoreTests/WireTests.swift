@@ -69,8 +69,8 @@ struct WireTests {
 
     @Test func theMockIsDeterministicAndHonoursMaxTokens() throws {
         let body = try JSON.parse(Array(#"{"messages":[{"role":"user","content":"hello world"}],"max_tokens":2}"#.utf8))
-        let first = MockModel.completion(for: body, model: "mock/echo", id: "1")
-        #expect(first == MockModel.completion(for: body, model: "mock/echo", id: "1"))
+        let first = try MockModel.completion(for: body, model: "mock/echo", id: "1")
+        #expect(try first == MockModel.completion(for: body, model: "mock/echo", id: "1"))
         #expect(first.usage.output == 2)
         #expect(first.finish == .length)
         #expect(MockModel.behaviour(of: "error-503") == .error(status: 503))

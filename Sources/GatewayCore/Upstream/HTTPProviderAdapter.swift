@@ -18,14 +18,29 @@ public struct HTTPProviderAdapter: ProviderAdapter {
         self.maxBodyBytes = maxBodyBytes
     }
 
+    /// The format a provider of `type` is spoken to in, for a client of `clientFormat`: OpenAI
+    /// and Azure OpenAI have the Responses API natively; look-alikes get chat.
+    static func upstreamFormat(of type: ProviderType, for clientFormat: ChatFormat) -> ChatFormat {
+        switch type {
+        case .anthropic: return .anthropic
+        case .openai, .azureOpenAI: return clientFormat == .responses ? .responses : .openAI
+        case .openaiCompatible, .mock: return .openAI
+        }
+    }
+
     public func send(_ call: UpstreamCall) async throws -> UpstreamReply {
-        let upstreamFormat: ChatFormat = call.provider.type == .anthropic ? .anthropic : .openAI
-        let request = try makeRequest(call, upstreamFormat: upstreamFormat)
+        let clientFormat: ChatFormat
         let stream: Bool
         switch call.operation {
-        case .embeddings: stream = false
-        case .chat(_, _, let streamed, _): stream = streamed
+        case .embeddings:
+            clientFormat = .openAI
+            stream = false
+        case .chat(let format, _, let streamed, _):
+            clientFormat = format
+            stream = streamed
         }
+        let upstreamFormat = Self.upstreamFormat(of: call.provider.type, for: clientFormat)
+        let request = try makeRequest(call, upstreamFormat: upstreamFormat)
         let response: UpstreamResponse
         do {
             response = try await client.execute(
@@ -52,21 +67,12 @@ public struct HTTPProviderAdapter: ProviderAdapter {
                     includeUsage: includeUsage)
             }
             let (bytes, body) = try await collect(response)
-            switch (format, upstreamFormat) {
-            case (.openAI, .openAI):
-                return .verbatim(body: bytes, usage: OpenAIChat.usage(in: body) ?? TokenUsage(input: 0, output: 0))
-            case (.anthropic, .anthropic):
-                return .verbatim(
-                    body: bytes, usage: AnthropicMessages.usage(in: body) ?? TokenUsage(input: 0, output: 0))
-            case (.openAI, .anthropic):
-                var completion = AnthropicMessages.completion(from: body)
-                completion.model = call.candidate.model
-                return .complete(body: OpenAIChat.response(completion), usage: completion.usage)
-            case (.anthropic, .openAI):
-                var completion = OpenAIChat.completion(from: body)
-                completion.model = call.candidate.model
-                return .complete(body: AnthropicMessages.response(completion), usage: completion.usage)
+            if format == upstreamFormat {
+                return .verbatim(body: bytes, usage: format.usage(in: body) ?? TokenUsage(input: 0, output: 0))
             }
+            var completion = upstreamFormat.completion(from: body)
+            completion.model = call.candidate.model
+            return .complete(body: format.response(completion), usage: completion.usage)
         }
     }
 
@@ -84,26 +90,27 @@ public struct HTTPProviderAdapter: ProviderAdapter {
             body["model"] = .string(model)
             path = "/embeddings"
         case .chat(let format, let clientBody, let stream, _):
-            switch (format, upstreamFormat) {
-            case (.openAI, .openAI):
+            if format == upstreamFormat {
                 body = clientBody
                 body["model"] = .string(model)
                 // Usage is how the gateway accounts for a stream; the client's wish decides what it sees.
-                if stream { body["stream_options"] = .object(["include_usage": .bool(true)]) }
-            case (.anthropic, .anthropic):
-                body = clientBody
-                body["model"] = .string(model)
-            case (.openAI, .anthropic):
-                body = try AnthropicMessages.request(OpenAIChat.conversation(from: clientBody), model: model)
-            case (.anthropic, .openAI):
-                body = try OpenAIChat.request(
-                    AnthropicMessages.conversation(from: clientBody), model: model,
+                if stream, format == .openAI { body["stream_options"] = ["include_usage": true] }
+            } else {
+                body = try upstreamFormat.request(
+                    format.conversation(from: clientBody), model: model,
                     maxTokensField: provider.type == .openai ? "max_completion_tokens" : "max_tokens")
             }
-            path = upstreamFormat == .anthropic ? "/v1/messages" : "/chat/completions"
+            switch upstreamFormat {
+            case .anthropic: path = "/v1/messages"
+            case .openAI: path = "/chat/completions"
+            case .responses: path = "/responses"
+            }
         }
         var url = base + path
-        if provider.type == .azureOpenAI {
+        if provider.type == .azureOpenAI, upstreamFormat == .responses {
+            // Azure's Responses API names the deployment in the body's model, not the path.
+            url = base + "/openai" + path + "?api-version=\(call.options["apiVersion"] ?? "2025-04-01-preview")"
+        } else if provider.type == .azureOpenAI {
             let version = call.options["apiVersion"] ?? "2024-10-21"
             let deployment = model.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? model
             url = base + "/openai/deployments/\(deployment)" + path + "?api-version=\(version)"
@@ -196,24 +203,25 @@ public struct HTTPProviderAdapter: ProviderAdapter {
     }
 }
 
-/// Carries upstream stream events to the client's format, reading usage on the way.
+/// Carries upstream stream events to the client's format, reading usage on the way. Events
+/// already in the client's format pass as they came.
 struct StreamTranslator {
     let clientFormat: ChatFormat
     let upstreamFormat: ChatFormat
     let includeUsage: Bool
-    private var openAIDecoder = OpenAIChat.StreamDecoder()
-    private var anthropicDecoder = AnthropicMessages.StreamDecoder()
+    private var decoder: ChatStreamDecoder
     private var encoder: ChatStreamEncoder
 
     init(clientFormat: ChatFormat, upstreamFormat: ChatFormat, model: String, includeUsage: Bool) {
         self.clientFormat = clientFormat
         self.upstreamFormat = upstreamFormat
         self.includeUsage = includeUsage
+        decoder = ChatStreamDecoder(format: upstreamFormat)
         encoder = ChatStreamEncoder(format: clientFormat, model: model, includeUsage: includeUsage)
     }
 
     mutating func translate(_ event: ServerSentEvent, meter: UsageMeter) -> [ServerSentEvent] {
-        let parts = upstreamFormat == .openAI ? openAIDecoder.parts(event) : anthropicDecoder.parts(event)
+        let parts = decoder.parts(event)
         meter.record(parts)
         guard clientFormat == upstreamFormat else { return parts.flatMap { encoder.events($0) } }
         // The gateway asked an OpenAI upstream for usage; a client that did not gets no usage chunk.
@@ -225,8 +233,7 @@ struct StreamTranslator {
     /// event: the closing events, so the client's SDK sees a complete stream.
     mutating func finish(meter: UsageMeter) -> [ServerSentEvent] {
         guard clientFormat != upstreamFormat else { return [] }
-        let parts = upstreamFormat == .openAI ? openAIDecoder.finish() : anthropicDecoder.finish()
-        return parts.flatMap { encoder.events($0) }
+        return decoder.finish().flatMap { encoder.events($0) }
     }
 }
 

@@ -36,8 +36,16 @@ public enum MockModel {
     /// (the first two when the prompt says "parallel" and parallel calls are allowed), with
     /// arguments that fill the schema's required properties; given tool results, it quotes them;
     /// asked for a JSON schema, it answers JSON that fills the schema's required properties.
-    public static func completion(for body: JSON, format: ChatFormat = .openAI, model: String, id: String) -> Completion
+    public static func completion(
+        for body: JSON, format: ChatFormat = .openAI, model: String, id: String
+    )
+        throws(Untranslatable) -> Completion
     {
+        if format == .responses {
+            let chat = try OpenAIChat.request(
+                ResponsesAPI.conversation(from: body), model: model, maxTokensField: "max_tokens")
+            return try completion(for: chat, format: .openAI, model: model, id: id)
+        }
         let prompt = prompt(of: body)
         let quoted = prompt.count > 200 ? String(prompt.prefix(200)) + "…" : prompt
         var text = "Mock reply to: \(quoted)"
@@ -84,7 +92,7 @@ public enum MockModel {
     static func toolResults(of body: JSON, format: ChatFormat) -> [String] {
         let messages = body["messages"]?.array ?? []
         switch format {
-        case .openAI:
+        case .openAI, .responses:
             return messages.reversed().prefix { $0["role"]?.string == "tool" }.reversed().map {
                 contentText($0["content"])
             }
@@ -101,7 +109,7 @@ public enum MockModel {
         if choice?.string == "none" || choice?["type"]?.string == "none" { return [] }
         return (body["tools"]?.array ?? []).compactMap { tool in
             switch format {
-            case .openAI:
+            case .openAI, .responses:
                 guard let name = tool["function"]?["name"]?.string else { return nil }
                 return (name, tool["function"]?["parameters"] ?? .object([:]))
             case .anthropic:
@@ -232,12 +240,10 @@ public struct MockProviderAdapter: ProviderAdapter {
             let (reply, usage) = MockModel.embeddings(for: body, model: call.candidate.model)
             return .complete(body: reply, usage: usage)
         case .chat(let format, let body, let stream, let includeUsage):
-            let id = (format == .openAI ? "chatcmpl-" : "msg_") + call.requestID
-            let completion = MockModel.completion(for: body, format: format, model: call.candidate.model, id: id)
-            guard stream else {
-                let reply = format == .openAI ? OpenAIChat.response(completion) : AnthropicMessages.response(completion)
-                return .complete(body: reply, usage: completion.usage)
-            }
+            let prefix = ["openai": "chatcmpl-", "anthropic": "msg_", "responses": "resp_"][format.rawValue] ?? ""
+            let completion = try MockModel.completion(
+                for: body, format: format, model: call.candidate.model, id: prefix + call.requestID)
+            guard stream else { return .complete(body: format.response(completion), usage: completion.usage) }
             let meter = UsageMeter()
             var encoder = ChatStreamEncoder(format: format, model: call.candidate.model, includeUsage: includeUsage)
             let parts = MockModel.parts(of: completion)
@@ -249,23 +255,5 @@ public struct MockProviderAdapter: ProviderAdapter {
             }
             return .stream(sequence, usage: meter)
         }
-    }
-}
-
-/// A stream encoder for either client format.
-public struct ChatStreamEncoder: Sendable {
-    private var openAI: OpenAIChat.StreamEncoder?
-    private var anthropic: AnthropicMessages.StreamEncoder?
-
-    public init(format: ChatFormat, model: String, includeUsage: Bool) {
-        switch format {
-        case .openAI: openAI = OpenAIChat.StreamEncoder(model: model, includeUsage: includeUsage)
-        case .anthropic: anthropic = AnthropicMessages.StreamEncoder(model: model)
-        }
-    }
-
-    public mutating func events(_ part: StreamPart) -> [ServerSentEvent] {
-        if openAI != nil { return openAI!.events(part) }
-        return anthropic!.events(part)
     }
 }

@@ -83,7 +83,7 @@ public struct UpstreamDispatch: Sendable {
             }
             let call = UpstreamCall(
                 provider: provider, candidate: candidate, secret: secret, options: options, operation: operation,
-                requestID: requestID, timeoutSeconds: timeoutSeconds)
+                requestID: requestID, timeoutSeconds: timeoutSeconds, clientHeaders: clientHeaders)
             do {
                 let adapter = provider.type == .mock ? mock : http
                 let reply = try await adapter.send(call)

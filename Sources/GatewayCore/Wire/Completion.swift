@@ -4,6 +4,8 @@ public enum ChatFormat: String, Sendable, Hashable {
     case openAI = "openai"
     /// `POST /v1/messages`.
     case anthropic
+    /// `POST /v1/responses` (the OpenAI Responses API).
+    case responses
 }
 
 /// Tokens a request used. `input` counts every prompt token, cached ones included (OpenAI's

@@ -25,6 +25,7 @@ public struct RouteTable: Sendable {
     public static let dataPlane = RouteTable(routes: [
         ("/v1/chat/completions", [.post]),
         ("/v1/messages", [.post]),
+        ("/v1/responses", [.post]),
         ("/v1/embeddings", [.post]),
         ("/v1/models", [.get]),
         ("/v1/credits", [.get]),

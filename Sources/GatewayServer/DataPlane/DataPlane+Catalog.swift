@@ -58,7 +58,7 @@ extension DataPlane {
                     }),
             ])
             switch format {
-            case .openAI:
+            case .openAI, .responses:
                 entries.append(
                     .object([
                         "id": .string(id), "object": "model", "created": .int(0),
@@ -74,7 +74,7 @@ extension DataPlane {
         }
         let body: JSON
         switch format {
-        case .openAI:
+        case .openAI, .responses:
             body = .object(["object": "list", "data": .array(entries)])
         case .anthropic:
             body = .object([

@@ -20,7 +20,7 @@ struct DataPlane: Sendable {
     let dispatch: UpstreamDispatch
     let logger: Logger
 
-    /// `POST /v1/chat/completions` and `POST /v1/messages`.
+    /// `POST /v1/chat/completions`, `POST /v1/messages` and `POST /v1/responses`.
     func chat(_ request: Request, format: ChatFormat) async -> Response {
         await serve(request, endpoint: .chat, format: format) { body in
             .chat(
@@ -51,6 +51,9 @@ struct DataPlane: Sendable {
         do {
             let buffer = try await request.body.collect(upTo: .max)
             body = try JSON.parse(buffer.readableBytesView)
+        } catch let error as JSON.SyntaxError {
+            return refuse(
+                Refusal(code: .invalidRequest, message: "the body is not valid JSON: \(error)", layer: .request))
         } catch {
             return refuse(Refusal(code: .invalidRequest, message: "the body is not valid JSON", layer: .request))
         }

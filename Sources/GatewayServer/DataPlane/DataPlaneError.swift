@@ -26,7 +26,7 @@ struct DataPlaneError {
         if let hint = refusal.hint { gateway["hint"] = .string(hint) }
         let body: JSON
         switch format {
-        case .openAI:
+        case .openAI, .responses:
             body = .object([
                 "error": .object([
                     "message": .string(refusal.message), "type": .string(openAIType), "param": .null,

@@ -1,7 +1,7 @@
 import HTTPTypes
 import Hummingbird
 
-/// gatewayd's responder: the data plane's five routes are matched first, by method and path,
+/// gatewayd's responder: the data plane's six routes are matched first, by method and path,
 /// and everything else goes to the admin router.
 ///
 /// A proxied request is most of what gatewayd serves, and the admin router would put each one
@@ -20,6 +20,7 @@ public struct GatewayResponder<Admin: HTTPResponder>: HTTPResponder where Admin.
         switch (request.method, request.uri.path) {
         case (.post, "/v1/chat/completions"): route = { await plane.chat($0, format: .openAI) }
         case (.post, "/v1/messages"): route = { await plane.chat($0, format: .anthropic) }
+        case (.post, "/v1/responses"): route = { await plane.chat($0, format: .responses) }
         case (.post, "/v1/embeddings"): route = plane.embeddings
         case (.get, "/v1/models"): route = plane.models
         case (.get, "/v1/credits"): route = plane.credits
