@@ -65,10 +65,11 @@ public enum GatewayApplication {
         UpstreamClient(configuration: .init(connectionsPerEndpoint: configuration.upstreamConnectionsPerHost))
     }
 
-    /// The router, separate from the application so tests can drive it in-process.
+    /// The router, separate from the application so tests can drive it in-process. `providers`
+    /// replaces the HTTP adapter for the HTTP provider types (benchmarks answer them in-process).
     public static func router(
         store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger,
-        runtime: GatewayRuntime? = nil, upstream: UpstreamClient = .shared
+        runtime: GatewayRuntime? = nil, upstream: UpstreamClient = .shared, providers: (any ProviderAdapter)? = nil
     ) throws -> GatewayRouter {
         let runtime = runtime ?? GatewayRuntime(store: store, configuration: configuration, logger: logger)
         let bodyLimit = RequestBodyLimit(maxBytes: configuration.maxBodyBytes)
@@ -88,7 +89,7 @@ public enum GatewayApplication {
             store: store, cache: runtime.cache, limiter: runtime.limiter, activity: runtime.activity,
             usageWriter: runtime.usageWriter, spend: runtime.spend,
             dispatch: UpstreamDispatch(
-                http: HTTPProviderAdapter(client: upstream), vault: store,
+                http: providers ?? HTTPProviderAdapter(client: upstream), vault: store,
                 timeoutSeconds: configuration.upstreamTimeoutSeconds),
             logger: logger)
         return GatewayRouter(plane: plane, bodyLimit: bodyLimit, admin: router)

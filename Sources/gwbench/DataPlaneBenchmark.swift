@@ -31,6 +31,8 @@ struct DataPlaneBenchmark: AsyncParsableCommand {
             """)
     var floors = "hummingbird,nio"
     @Option(help: "Write the results as JSON here (for scripts/plot-benchmarks).") var results: String?
+    @Flag(help: "Also measure gatewayd with an agent's tool turn, same format and translated to Anthropic.")
+    var tools = false
 
     func run() async throws {
         let paced = rates.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -57,7 +59,7 @@ struct DataPlaneBenchmark: AsyncParsableCommand {
         try await MockServer.with { mockPort in
             var run = try await DataPlaneRun(
                 directory: directory, mockPort: mockPort, gatewayd: gatewaydPath, floors: floorStacks,
-                litellm: litellmPath)
+                litellm: litellmPath, tools: tools)
             defer { run.stop() }
             try await run.measure(plan)
         }

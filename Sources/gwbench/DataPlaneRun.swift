@@ -35,8 +35,12 @@ struct DataPlaneRun {
 
     static let prompt = #""messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":32"#
 
+    /// With `tools`, gatewayd is also measured with an agent's tool turn (``HotPathBenchmark/toolTurn``)
+    /// to an OpenAI-format provider (`gatewayd+tools`) and to an Anthropic-format one, translated
+    /// both ways (`gatewayd+tools→anthropic`).
     init(
-        directory: URL, mockPort: Int, gatewayd: String, floors: [Passthrough.Stack], litellm: String?
+        directory: URL, mockPort: Int, gatewayd: String, floors: [Passthrough.Stack], litellm: String?,
+        tools: Bool = false
     ) async throws {
         self.directory = directory
         let key = try await Self.prepareState(directory: directory, mockPort: mockPort)
@@ -55,6 +59,18 @@ struct DataPlaneRun {
         servers.append(gateway)
         try await gateway.waitUntilServing("http://127.0.0.1:\(gatewaydPort)/healthz")
         targets.append(("gatewayd", Self.chat(port: gatewaydPort, model: "bench/echo", key: key)))
+        if tools {
+            targets.append(
+                (
+                    "gatewayd+tools",
+                    Self.chat(port: gatewaydPort, model: "bench/echo", key: key, body: HotPathBenchmark.toolTurn)
+                ))
+            targets.append(
+                (
+                    "gatewayd+tools→anthropic",
+                    Self.chat(port: gatewaydPort, model: "bench/claude", key: key, body: HotPathBenchmark.toolTurn)
+                ))
+        }
         for floor in floors {
             let port = try Self.freePort()
             let name = floor == .hummingbird ? "passthrough" : "passthrough-\(floor.rawValue)"
@@ -102,13 +118,14 @@ struct DataPlaneRun {
     }
 
     /// The same chat completion request, for a server on `port`.
-    static func chat(port: Int, model: String, key: String) -> Wrk.Target {
+    static func chat(port: Int, model: String, key: String, body: String = prompt) -> Wrk.Target {
         Wrk.Target(
-            url: "http://127.0.0.1:\(port)/v1/chat/completions", body: #"{"model":"\#(model)","# + prompt + "}",
+            url: "http://127.0.0.1:\(port)/v1/chat/completions", body: #"{"model":"\#(model)","# + body + "}",
             headers: ["Content-Type": "application/json", "Authorization": "Bearer \(key)"])
     }
 
-    /// A state with an OpenAI-compatible provider at the mock, a paid team with credits and one key.
+    /// A state with an OpenAI-compatible provider at the mock (and an Anthropic one, `bench/claude`),
+    /// a paid team with credits and one key.
     static func prepareState(directory: URL, mockPort: Int) async throws -> String {
         let store = try StateFiles(statePath: directory.appendingPathComponent("state.db").path).openStore(
             environment: [:], create: true)
@@ -116,7 +133,20 @@ struct DataPlaneRun {
             metadata: ResourceMetadata(name: "bench"), type: .openaiCompatible,
             baseURL: "http://127.0.0.1:\(mockPort)/v1",
             models: [ProviderModel(id: "bench/echo", pricing: Pricing(inputPerMTokUSD: 0.1, outputPerMTokUSD: 0.1))])
-        return try await benchTeam(in: store, provider: provider, secret: "sk-upstream")
+        let key = try await benchTeam(in: store, provider: provider, secret: "sk-upstream")
+        var claude = ChangeOperation(
+            op: .create, target: .provider("bench-claude"),
+            provider: ProviderRecord(
+                metadata: ResourceMetadata(name: "bench-claude"), type: .anthropic,
+                baseURL: "http://127.0.0.1:\(mockPort)",
+                models: [
+                    ProviderModel(
+                        id: "bench/claude", upstream: "claude",
+                        pricing: Pricing(inputPerMTokUSD: 0.1, outputPerMTokUSD: 0.1))
+                ]))
+        claude.secret = "sk-upstream"
+        _ = try await store.apply(Changeset(operations: [claude]), actor: "gwbench")
+        return key
     }
 
     /// The benchmarks' gateway: `provider` (named `bench`, with `secret` as its system credential),

@@ -18,16 +18,6 @@ public struct HTTPProviderAdapter: ProviderAdapter {
         self.maxBodyBytes = maxBodyBytes
     }
 
-    /// The format a provider of `type` is spoken to in, for a client of `clientFormat`: OpenAI
-    /// and Azure OpenAI have the Responses API natively; look-alikes get chat.
-    static func upstreamFormat(of type: ProviderType, for clientFormat: ChatFormat) -> ChatFormat {
-        switch type {
-        case .anthropic: return .anthropic
-        case .openai, .azureOpenAI: return clientFormat == .responses ? .responses : .openAI
-        case .openaiCompatible, .mock: return .openAI
-        }
-    }
-
     public func send(_ call: UpstreamCall) async throws -> UpstreamReply {
         let clientFormat: ChatFormat
         let stream: Bool
@@ -39,7 +29,7 @@ public struct HTTPProviderAdapter: ProviderAdapter {
             clientFormat = format
             stream = streamed
         }
-        let upstreamFormat = Self.upstreamFormat(of: call.provider.type, for: clientFormat)
+        let upstreamFormat = ProviderWire.upstreamFormat(of: call.provider.type, for: clientFormat)
         let request = try makeRequest(call, upstreamFormat: upstreamFormat)
         let response: UpstreamResponse
         do {
@@ -67,12 +57,8 @@ public struct HTTPProviderAdapter: ProviderAdapter {
                     includeUsage: includeUsage)
             }
             let (bytes, body) = try await collect(response)
-            if format == upstreamFormat {
-                return .verbatim(body: bytes, usage: format.usage(in: body) ?? TokenUsage(input: 0, output: 0))
-            }
-            var completion = upstreamFormat.completion(from: body)
-            completion.model = call.candidate.model
-            return .complete(body: format.response(completion), usage: completion.usage)
+            return ProviderWire.reply(
+                bytes, parsed: body, clientFormat: format, upstreamFormat: upstreamFormat, model: call.candidate.model)
         }
     }
 
@@ -89,17 +75,8 @@ public struct HTTPProviderAdapter: ProviderAdapter {
             body = clientBody
             body["model"] = .string(model)
             path = "/embeddings"
-        case .chat(let format, let clientBody, let stream, _):
-            if format == upstreamFormat {
-                body = clientBody
-                body["model"] = .string(model)
-                // Usage is how the gateway accounts for a stream; the client's wish decides what it sees.
-                if stream, format == .openAI { body["stream_options"] = ["include_usage": true] }
-            } else {
-                body = try upstreamFormat.request(
-                    format.conversation(from: clientBody), model: model,
-                    maxTokensField: provider.type == .openai ? "max_completion_tokens" : "max_tokens")
-            }
+        case .chat:
+            body = try ProviderWire.body(of: call, upstreamFormat: upstreamFormat)
             switch upstreamFormat {
             case .anthropic: path = "/v1/messages"
             case .openAI: path = "/chat/completions"

@@ -1,0 +1,25 @@
+import NIOCore
+
+/// Answers HTTP-type providers in-process, each in its own wire format, through the same
+/// ``ProviderWire`` the HTTP adapter uses: the body the provider would receive is written and
+/// read back, the deterministic ``MockModel`` answers in the provider's format, and its answer
+/// is written, read and carried to the client's format. For `gwbench hotpath`, which measures
+/// gatewayd's own work (translation included) without the network's noise. Non-streamed only.
+public struct LoopbackProviderAdapter: ProviderAdapter {
+    public init() {}
+
+    public func send(_ call: UpstreamCall) async throws -> UpstreamReply {
+        guard case .chat(let format, _, let stream, _) = call.operation, !stream else {
+            throw UpstreamFailure(.status(400), "the loopback provider answers non-streamed chat only")
+        }
+        let upstreamFormat = ProviderWire.upstreamFormat(of: call.provider.type, for: format)
+        let sent = try ProviderWire.body(of: call, upstreamFormat: upstreamFormat).encoded()
+        let received = try JSON.parse(sent)
+        let completion = try MockModel.completion(
+            for: received, format: upstreamFormat, model: call.candidate.upstreamModel, id: "loop_" + call.requestID)
+        let answer = ByteBuffer(bytes: upstreamFormat.response(completion).encoded())
+        return ProviderWire.reply(
+            answer, parsed: try JSON.parse(answer.readableBytesView), clientFormat: format,
+            upstreamFormat: upstreamFormat, model: call.candidate.model)
+    }
+}
