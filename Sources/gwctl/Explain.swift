@@ -19,6 +19,14 @@ struct Explain: AsyncParsableCommand {
     @Option(help: "The model the request asks for.") var model: String
     @Flag(help: "Pretend the request carries its own provider key (per-request BYOK).") var withCredential = false
     @Option(help: "The endpoint: chat or embeddings.") var endpoint = "chat"
+    @Option(
+        help: ArgumentHelp(
+            "A request body (JSON file, - for standard input) to check against each provider of the route.",
+            discussion:
+                "Says for each provider whether its format can carry every part of the body, as gatewayd decides before calling it.",
+            valueName: "file"))
+    var body: String?
+    @Option(help: "The API the body is written for: chat, messages or responses.") var api: ExplainRequest.API = .chat
     @Option(help: "Output format: text or json.") var format = "text"
     @OptionGroup var targetOptions: TargetOptions
 
@@ -39,10 +47,15 @@ struct Explain: AsyncParsableCommand {
         }
         let explanation: Explanation
         do {
+            let text = try body.map { path in
+                path == "-"
+                    ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                    : try String(contentsOfFile: path, encoding: .utf8)
+            }
             explanation = try await admin.explain(
                 ExplainRequest(
                     key: key, model: model, perRequestCredential: withCredential ? true : nil,
-                    endpoint: ExplainRequest.Endpoint(rawValue: endpoint)))
+                    endpoint: ExplainRequest.Endpoint(rawValue: endpoint), body: text, api: text == nil ? nil : api))
         } catch {
             Terminal.write("error: \(error)\n", to: .standardError)
             throw ExitCode(1)
@@ -57,3 +70,5 @@ struct Explain: AsyncParsableCommand {
         if !explanation.admitted { throw ExitCode(2) }
     }
 }
+
+extension ExplainRequest.API: ExpressibleByArgument {}

@@ -338,4 +338,33 @@ struct TranslationTests {
         #expect(final?["output"]?.array?.first?["content"]?.array?.first?["text"] == "Hello")
         #expect(final?["usage"]?["total_tokens"] == 8)
     }
+
+    /// Thinking with its signature survives an OpenAI client's tool turn, so multi-turn tool use
+    /// with thinking does not break: the answer carries `thinking_blocks`, and sent back they
+    /// come before the tool call again.
+    @Test func thinkingSurvivesAToolTurnThroughAnOpenAIClient() throws {
+        let answer = try Self.json(
+            #"{"id":"msg_1","model":"c","content":[{"type":"thinking","thinking":"need the weather","signature":"sig-123"},{"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}}],"stop_reason":"tool_use","usage":{"input_tokens":5,"output_tokens":9}}"#
+        )
+        let openAI = OpenAIChat.response(AnthropicMessages.completion(from: answer))
+        let message = try #require(openAI["choices"]?.array?.first?["message"])
+        #expect(
+            message["thinking_blocks"] == [
+                ["type": "thinking", "thinking": "need the weather", "signature": "sig-123"]
+            ])
+        var assistant = message
+        assistant["reasoning_content"] = nil
+        let next: JSON = [
+            "model": "m",
+            "messages": [
+                ["role": "user", "content": "weather?"], assistant,
+                ["role": "tool", "tool_call_id": "toolu_1", "content": "sunny"],
+            ],
+        ]
+        let request = try AnthropicMessages.request(OpenAIChat.conversation(from: next), model: "claude-x")
+        #expect(ProviderRules.anthropicMessages(request) == nil, "\(ProviderRules.anthropicMessages(request) ?? "")")
+        let blocks = request["messages"]?.array?[1]["content"]?.array ?? []
+        #expect(blocks.map { $0["type"]?.string } == ["thinking", "tool_use"])
+        #expect(blocks.first?["signature"] == "sig-123")
+    }
 }

@@ -33,6 +33,11 @@ public struct AdmissionPipeline: Sendable {
                 caller: .named(request.key), model: request.model, endpoint: endpoint,
                 carriesCredential: request.perRequestCredential ?? false, now: now),
             consume: false, forAdmin: true)
-        return admission.explanation
+        var explanation = admission.explanation
+        if let body = request.body, explanation.admitted {
+            explanation = ProviderWire.carrying(
+                body, format: ChatFormat(request.api ?? .chat), in: explanation, snapshot: snapshot)
+        }
+        return explanation
     }
 }

@@ -10,14 +10,14 @@ extension AnthropicMessages {
             case "messages":
                 guard let messages = value.array else { throw .invalid("messages", "expected an array") }
                 for (index, message) in messages.enumerated() {
-                    let path = "messages[\(index)]"
+                    func path() -> String { "messages[\(index)]" }
                     let role: Conversation.Role
                     switch message["role"]?.string {
                     case "user": role = .user
                     case "assistant": role = .assistant
-                    default: throw .invalid(path, "the role must be user or assistant")
+                    default: throw .invalid(path(), "the role must be user or assistant")
                     }
-                    conversation.append(role, try blocks(message["content"], at: "\(path).content"))
+                    conversation.append(role, try blocks(message["content"], at: "\(path()).content"))
                 }
             case "system": conversation.system = try blocks(value, at: "system")
             case "max_tokens": conversation.maxTokens = value
@@ -27,11 +27,11 @@ extension AnthropicMessages {
             case "stream": conversation.stream = value.bool == true
             case "tools":
                 for (index, tool) in (value.array ?? []).enumerated() {
-                    let path = "tools[\(index)]"
+                    func path() -> String { "tools[\(index)]" }
                     if let type = tool["type"]?.string, type != "custom" {
-                        throw .unsupported("\(path) (\(type))", "the provider has no such server tool")
+                        throw .unsupported("\(path()) (\(type))", "the provider has no such server tool")
                     }
-                    guard let name = tool["name"]?.string else { throw .invalid(path, "a tool needs a name") }
+                    guard let name = tool["name"]?.string else { throw .invalid(path(), "a tool needs a name") }
                     conversation.tools.append(
                         Conversation.Tool(
                             name: name, description: tool["description"]?.string,
@@ -73,67 +73,72 @@ extension AnthropicMessages {
         return conversation
     }
 
-    private static func blocks(_ content: JSON?, at path: String) throws(Untranslatable) -> [ContentBlock] {
+    private static func blocks(
+        _ content: JSON?, at path: @autoclosure () -> String
+    ) throws(Untranslatable) -> [ContentBlock] {
         switch content {
         case nil, .null?: return []
         case .string(let text)?: return text.isEmpty ? [] : [.text(text)]
         case .array(let items)?:
             var blocks: [ContentBlock] = []
             for (index, item) in items.enumerated() {
-                if let block = try block(item, at: "\(path)[\(index)]") { blocks.append(block) }
+                if let block = try block(item, at: "\(path())[\(index)]") { blocks.append(block) }
             }
             return blocks
-        default: throw .invalid(path, "expected a string or an array of blocks")
+        default: throw .invalid(path(), "expected a string or an array of blocks")
         }
     }
 
-    private static func block(_ item: JSON, at path: String) throws(Untranslatable) -> ContentBlock? {
+    private static func block(_ item: JSON, at path: @autoclosure () -> String) throws(Untranslatable) -> ContentBlock?
+    {
         let cache = item["cache_control"]
         switch item["type"]?.string {
         case "text":
-            guard let text = item["text"]?.string else { throw .invalid(path, "a text block needs text") }
+            guard let text = item["text"]?.string else { throw .invalid(path(), "a text block needs text") }
             return text.isEmpty ? nil : .text(text, cacheControl: cache)
         case "image":
-            return .image(try source(item["source"], at: path), cacheControl: cache)
+            return .image(try source(item["source"], at: path()), cacheControl: cache)
         case "document":
-            return .document(try source(item["source"], at: path), title: item["title"]?.string, cacheControl: cache)
+            return .document(try source(item["source"], at: path()), title: item["title"]?.string, cacheControl: cache)
         case "tool_use":
             guard let id = item["id"]?.string, let name = item["name"]?.string else {
-                throw .invalid(path, "a tool_use block needs an id and a name")
+                throw .invalid(path(), "a tool_use block needs an id and a name")
             }
             let input = item["input"] ?? .object([:])
             return .toolCall(id: id, name: name, arguments: String(decoding: input.encoded(), as: UTF8.self))
         case "tool_result":
             guard let id = item["tool_use_id"]?.string else {
-                throw .invalid(path, "a tool_result block needs a tool_use_id")
+                throw .invalid(path(), "a tool_result block needs a tool_use_id")
             }
             return .toolResult(
-                id: id, content: try blocks(item["content"], at: "\(path).content"),
+                id: id, content: try blocks(item["content"], at: "\(path()).content"),
                 isError: item["is_error"]?.bool == true, cacheControl: cache)
         case "thinking":
             return .thinking(item["thinking"]?.string ?? "", signature: item["signature"]?.string ?? "")
         case "redacted_thinking":
             return .redactedThinking(item["data"]?.string ?? "")
         case let type:
-            throw .unsupported("\(path) (\(type ?? "untyped"))", "the provider's format has no such content")
+            throw .unsupported("\(path()) (\(type ?? "untyped"))", "the provider's format has no such content")
         }
     }
 
-    private static func source(_ source: JSON?, at path: String) throws(Untranslatable) -> MediaSource {
+    private static func source(
+        _ source: JSON?, at path: @autoclosure () -> String
+    ) throws(Untranslatable) -> MediaSource {
         switch source?["type"]?.string {
         case "base64":
             guard let mediaType = source?["media_type"]?.string, let data = source?["data"]?.string else {
-                throw .invalid(path, "a base64 source needs media_type and data")
+                throw .invalid(path(), "a base64 source needs media_type and data")
             }
             return .base64(mediaType: MediaSource.normalised(mediaType), data: data)
         case "url":
-            guard let url = source?["url"]?.string else { throw .invalid(path, "a url source needs a url") }
+            guard let url = source?["url"]?.string else { throw .invalid(path(), "a url source needs a url") }
             return .url(url)
         case "text":
             return .text(source?["data"]?.string ?? "")
         case let type:
             throw .unsupported(
-                "\(path).source (\(type ?? "untyped"))", "only base64, url and text sources can be carried")
+                "\(path()).source (\(type ?? "untyped"))", "only base64, url and text sources can be carried")
         }
     }
 
@@ -202,7 +207,8 @@ extension AnthropicMessages {
         return .object(request)
     }
 
-    private static func block(_ block: ContentBlock, at path: String) throws(Untranslatable) -> JSON {
+    private static func block(_ block: ContentBlock, at path: @autoclosure () -> String) throws(Untranslatable) -> JSON
+    {
         var object: JSONObject
         var cache: JSON?
         switch block {
@@ -210,7 +216,7 @@ extension AnthropicMessages {
             object = ["type": "text", "text": .string(text)]
             cache = cacheControl
         case .image(let source, let cacheControl):
-            object = ["type": "image", "source": sourceObject(try source.checkedImage(part: path))]
+            object = ["type": "image", "source": sourceObject(try source.checkedImage(part: path()))]
             cache = cacheControl
         case .document(let source, let title, let cacheControl):
             object = ["type": "document", "source": sourceObject(source)]
@@ -223,14 +229,14 @@ extension AnthropicMessages {
             } else if let parsed = try? JSON.parse(Array(arguments.utf8)), parsed.object != nil {
                 input = parsed
             } else {
-                throw .invalid(path, "the arguments of tool call '\(id)' are not a JSON object")
+                throw .invalid(path(), "the arguments of tool call '\(id)' are not a JSON object")
             }
             object = ["type": "tool_use", "id": .string(id), "name": .string(name), "input": input]
         case .toolResult(let id, let content, let isError, let cacheControl):
             object = ["type": "tool_result", "tool_use_id": .string(id)]
             object["content"] = .array(
                 try content.enumerated().map { (offset, item) throws(Untranslatable) in
-                    try self.block(item, at: "\(path).content[\(offset)]")
+                    try self.block(item, at: "\(path()).content[\(offset)]")
                 })
             if isError { object["is_error"] = true }
             cache = cacheControl

@@ -57,11 +57,11 @@ extension OpenAIChat {
     }
 
     private static func read(
-        _ message: JSON, at path: String, into conversation: inout Conversation
+        _ message: JSON, at path: @autoclosure () -> String, into conversation: inout Conversation
     )
         throws(Untranslatable)
     {
-        guard let role = message["role"]?.string else { throw .invalid(path, "a message needs a role") }
+        guard let role = message["role"]?.string else { throw .invalid(path(), "a message needs a role") }
         for key in message.object?.keys ?? [] {
             switch key {
             case "role", "content", "name", "tool_calls", "tool_call_id", "refusal", "thinking_blocks",
@@ -69,15 +69,15 @@ extension OpenAIChat {
                 continue
             default:
                 if message[key]?.isNull == false {
-                    throw .unsupported("\(path).\(key)", "no such field in the provider's format")
+                    throw .unsupported("\(path()).\(key)", "no such field in the provider's format")
                 }
             }
         }
         switch role {
         case "system", "developer":
-            conversation.system += try textBlocks(message["content"], at: "\(path).content")
+            conversation.system += try textBlocks(message["content"], at: "\(path()).content")
         case "user":
-            conversation.append(.user, try userBlocks(message["content"], at: "\(path).content"))
+            conversation.append(.user, try userBlocks(message["content"], at: "\(path()).content"))
         case "assistant":
             var blocks: [ContentBlock] = []
             for (index, block) in (message["thinking_blocks"]?.array ?? []).enumerated() {
@@ -86,18 +86,18 @@ extension OpenAIChat {
                     blocks.append(
                         .thinking(block["thinking"]?.string ?? "", signature: block["signature"]?.string ?? ""))
                 case "redacted_thinking": blocks.append(.redactedThinking(block["data"]?.string ?? ""))
-                default: throw .unsupported("\(path).thinking_blocks[\(index)]", "unknown thinking block")
+                default: throw .unsupported("\(path()).thinking_blocks[\(index)]", "unknown thinking block")
                 }
             }
-            blocks += try textBlocks(message["content"], at: "\(path).content", allowRefusal: true)
+            blocks += try textBlocks(message["content"], at: "\(path()).content", allowRefusal: true)
             if let refusal = message["refusal"]?.string, !refusal.isEmpty { blocks.append(.text(refusal)) }
             for (index, call) in (message["tool_calls"]?.array ?? []).enumerated() {
-                let callPath = "\(path).tool_calls[\(index)]"
+                func callPath() -> String { "\(path()).tool_calls[\(index)]" }
                 guard call["type"]?.string ?? "function" == "function" else {
-                    throw .unsupported(callPath, "only function tool calls can be carried")
+                    throw .unsupported(callPath(), "only function tool calls can be carried")
                 }
                 guard let id = call["id"]?.string, let name = call["function"]?["name"]?.string else {
-                    throw .invalid(callPath, "a tool call needs an id and a function name")
+                    throw .invalid(callPath(), "a tool call needs an id and a function name")
                 }
                 let arguments = call["function"]?["arguments"]?.string ?? ""
                 blocks.append(.toolCall(id: id, name: name, arguments: arguments))
@@ -105,18 +105,18 @@ extension OpenAIChat {
             conversation.append(.assistant, blocks)
         case "tool":
             guard let id = message["tool_call_id"]?.string else {
-                throw .invalid(path, "a tool message needs a tool_call_id")
+                throw .invalid(path(), "a tool message needs a tool_call_id")
             }
-            let content = try textBlocks(message["content"], at: "\(path).content")
+            let content = try textBlocks(message["content"], at: "\(path()).content")
             conversation.append(.user, [.toolResult(id: id, content: content, isError: false)])
         default:
-            throw .unsupported(path, "messages of role '\(role)' cannot be carried")
+            throw .unsupported(path(), "messages of role '\(role)' cannot be carried")
         }
     }
 
     /// Text content: a string or text parts (and `refusal` parts of an assistant message).
     private static func textBlocks(
-        _ content: JSON?, at path: String, allowRefusal: Bool = false
+        _ content: JSON?, at path: @autoclosure () -> String, allowRefusal: Bool = false
     )
         throws(Untranslatable) -> [ContentBlock]
     {
@@ -134,19 +134,21 @@ extension OpenAIChat {
                 case "refusal" where allowRefusal:
                     if let text = part["refusal"]?.string, !text.isEmpty { blocks.append(.text(text)) }
                 case let type:
-                    throw .unsupported("\(path)[\(index)] (\(type ?? "untyped"))", "only text can be carried here")
+                    throw .unsupported("\(path())[\(index)] (\(type ?? "untyped"))", "only text can be carried here")
                 }
             }
             return blocks
-        default: throw .invalid(path, "expected a string or an array of parts")
+        default: throw .invalid(path(), "expected a string or an array of parts")
         }
     }
 
-    private static func userBlocks(_ content: JSON?, at path: String) throws(Untranslatable) -> [ContentBlock] {
-        guard case .array(let parts)? = content else { return try textBlocks(content, at: path) }
+    private static func userBlocks(
+        _ content: JSON?, at path: @autoclosure () -> String
+    ) throws(Untranslatable) -> [ContentBlock] {
+        guard case .array(let parts)? = content else { return try textBlocks(content, at: path()) }
         var blocks: [ContentBlock] = []
         for (index, part) in parts.enumerated() {
-            let partPath = "\(path)[\(index)]"
+            func partPath() -> String { "\(path())[\(index)]" }
             switch part["type"]?.string {
             case "text":
                 if let text = part["text"]?.string, !text.isEmpty {
@@ -154,31 +156,34 @@ extension OpenAIChat {
                 }
             case "image_url":
                 guard let url = part["image_url"]?["url"]?.string ?? part["image_url"]?.string else {
-                    throw .invalid(partPath, "an image_url part needs a url")
+                    throw .invalid(partPath(), "an image_url part needs a url")
                 }
-                blocks.append(.image(try MediaSource.fromURL(url, part: partPath), cacheControl: part["cache_control"]))
+                blocks.append(
+                    .image(try MediaSource.fromURL(url, part: partPath()), cacheControl: part["cache_control"]))
             case "file":
                 let file = part["file"]
                 guard let data = file?["file_data"]?.string else {
-                    throw .unsupported(partPath, "a file by file_id cannot be carried; send file_data")
+                    throw .unsupported(partPath(), "a file by file_id cannot be carried; send file_data")
                 }
-                let source = try MediaSource.fromURL(data, part: partPath)
+                let source = try MediaSource.fromURL(data, part: partPath())
                 guard case .base64(let mediaType, _) = source, mediaType == "application/pdf" else {
-                    throw .unsupported(partPath, "only PDF files can be carried")
+                    throw .unsupported(partPath(), "only PDF files can be carried")
                 }
                 blocks.append(.document(source, title: file?["filename"]?.string, cacheControl: part["cache_control"]))
             case let type:
-                throw .unsupported("\(partPath) (\(type ?? "untyped"))", "the provider's format has no such content")
+                throw .unsupported("\(partPath()) (\(type ?? "untyped"))", "the provider's format has no such content")
             }
         }
         return blocks
     }
 
-    private static func readTool(_ tool: JSON, at path: String) throws(Untranslatable) -> Conversation.Tool {
+    private static func readTool(
+        _ tool: JSON, at path: @autoclosure () -> String
+    ) throws(Untranslatable) -> Conversation.Tool {
         guard tool["type"]?.string == "function", let function = tool["function"] else {
-            throw .unsupported("\(path) (\(tool["type"]?.string ?? "untyped"))", "only function tools can be carried")
+            throw .unsupported("\(path()) (\(tool["type"]?.string ?? "untyped"))", "only function tools can be carried")
         }
-        guard let name = function["name"]?.string else { throw .invalid(path, "a function tool needs a name") }
+        guard let name = function["name"]?.string else { throw .invalid(path(), "a function tool needs a name") }
         return Conversation.Tool(
             name: name, description: function["description"]?.string,
             schema: function["parameters"] ?? ["type": "object", "properties": .object([:])],
@@ -264,7 +269,9 @@ extension OpenAIChat {
     }
 
     /// A turn as OpenAI messages: a user turn's tool results become `tool` messages ahead of its other content.
-    private static func messages(of turn: Conversation.Turn, at path: String) throws(Untranslatable) -> [JSON] {
+    private static func messages(
+        of turn: Conversation.Turn, at path: @autoclosure () -> String
+    ) throws(Untranslatable) -> [JSON] {
         switch turn.role {
         case .assistant:
             var text: [String] = []
@@ -281,7 +288,7 @@ extension OpenAIChat {
                     ])
                 // Earlier turns' reasoning is the previous model's; OpenAI chat takes none back.
                 case .thinking, .redactedThinking: continue
-                default: throw .unsupported(path, "an assistant turn can hold only text and tool calls here")
+                default: throw .unsupported(path(), "an assistant turn can hold only text and tool calls here")
                 }
             }
             var message: JSONObject = ["role": "assistant"]
@@ -292,12 +299,12 @@ extension OpenAIChat {
             var out: [JSON] = []
             var parts: [JSON] = []
             for (index, block) in turn.blocks.enumerated() {
-                let blockPath = "\(path).content[\(index)]"
+                func blockPath() -> String { "\(path()).content[\(index)]" }
                 if case .toolResult(let id, let content, let isError, _) = block {
                     var text = ""
                     for item in content {
                         guard let value = item.text else {
-                            throw .unsupported(blockPath, "a tool result can carry only text to this provider")
+                            throw .unsupported(blockPath(), "a tool result can carry only text to this provider")
                         }
                         text += value
                     }
@@ -305,7 +312,7 @@ extension OpenAIChat {
                     if isError { text = "Error: " + text }
                     out.append(["role": "tool", "tool_call_id": .string(id), "content": .string(text)])
                 } else {
-                    parts.append(try part(block, at: blockPath))
+                    parts.append(try part(block, at: blockPath()))
                 }
             }
             if !parts.isEmpty {
@@ -317,11 +324,11 @@ extension OpenAIChat {
         }
     }
 
-    private static func part(_ block: ContentBlock, at path: String) throws(Untranslatable) -> JSON {
+    private static func part(_ block: ContentBlock, at path: @autoclosure () -> String) throws(Untranslatable) -> JSON {
         switch block {
         case .text(let text, _): return ["type": "text", "text": .string(text)]
         case .image(let source, _):
-            guard let url = source.dataURL else { throw .unsupported(path, "this image source cannot be carried") }
+            guard let url = source.dataURL else { throw .unsupported(path(), "this image source cannot be carried") }
             return ["type": "image_url", "image_url": ["url": .string(url)]]
         case .document(let source, let title, _):
             switch source {
@@ -331,9 +338,9 @@ extension OpenAIChat {
                     "file": ["filename": .string(title ?? "document.pdf"), "file_data": .string(source.dataURL ?? "")],
                 ]
             case .text(let text): return ["type": "text", "text": .string(text)]
-            case .url: throw .unsupported(path, "a document by URL cannot be carried; send it inline")
+            case .url: throw .unsupported(path(), "a document by URL cannot be carried; send it inline")
             }
-        default: throw .unsupported(path, "this content cannot be carried in a user message")
+        default: throw .unsupported(path(), "this content cannot be carried in a user message")
         }
     }
 }

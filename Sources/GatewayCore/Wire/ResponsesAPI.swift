@@ -38,12 +38,14 @@ public enum ResponsesAPI {
             case "user": conversation.user = value.string
             case "tools":
                 for (index, tool) in (value.array ?? []).enumerated() {
-                    let path = "tools[\(index)]"
+                    func path() -> String { "tools[\(index)]" }
                     guard tool["type"]?.string == "function" else {
                         throw .unsupported(
-                            "\(path) (\(tool["type"]?.string ?? "untyped"))", "only function tools can be carried")
+                            "\(path()) (\(tool["type"]?.string ?? "untyped"))", "only function tools can be carried")
                     }
-                    guard let name = tool["name"]?.string else { throw .invalid(path, "a function tool needs a name") }
+                    guard let name = tool["name"]?.string else {
+                        throw .invalid(path(), "a function tool needs a name")
+                    }
                     conversation.tools.append(
                         Conversation.Tool(
                             name: name, description: tool["description"]?.string,
@@ -88,52 +90,54 @@ public enum ResponsesAPI {
     }
 
     private static func read(
-        _ item: JSON, at path: String, into conversation: inout Conversation
+        _ item: JSON, at path: @autoclosure () -> String, into conversation: inout Conversation
     )
         throws(Untranslatable)
     {
         switch item["type"]?.string ?? "message" {
         case "message":
             let role = item["role"]?.string ?? "user"
-            let blocks = try contentBlocks(item["content"], at: "\(path).content")
+            let blocks = try contentBlocks(item["content"], at: "\(path()).content")
             switch role {
             case "system", "developer": conversation.system += blocks
             case "user": conversation.append(.user, blocks)
             case "assistant": conversation.append(.assistant, blocks)
-            default: throw .invalid(path, "unknown role '\(role)'")
+            default: throw .invalid(path(), "unknown role '\(role)'")
             }
         case "function_call":
             guard let id = item["call_id"]?.string, let name = item["name"]?.string else {
-                throw .invalid(path, "a function_call needs a call_id and a name")
+                throw .invalid(path(), "a function_call needs a call_id and a name")
             }
             conversation.append(
                 .assistant, [.toolCall(id: id, name: name, arguments: item["arguments"]?.string ?? "")])
         case "function_call_output":
             guard let id = item["call_id"]?.string else {
-                throw .invalid(path, "a function_call_output needs a call_id")
+                throw .invalid(path(), "a function_call_output needs a call_id")
             }
             let content: [ContentBlock]
             switch item["output"] {
             case .string(let text)?: content = text.isEmpty ? [] : [.text(text)]
-            case let output?: content = try contentBlocks(output, at: "\(path).output")
+            case let output?: content = try contentBlocks(output, at: "\(path()).output")
             case nil: content = []
             }
             conversation.append(.user, [.toolResult(id: id, content: content, isError: false)])
         // An earlier turn's reasoning belongs to the model that produced it; chat and messages take none back.
         case "reasoning": break
         case let type:
-            throw .unsupported("\(path) (\(type))", "the provider's format has no such input item")
+            throw .unsupported("\(path()) (\(type))", "the provider's format has no such input item")
         }
     }
 
-    private static func contentBlocks(_ content: JSON?, at path: String) throws(Untranslatable) -> [ContentBlock] {
+    private static func contentBlocks(
+        _ content: JSON?, at path: @autoclosure () -> String
+    ) throws(Untranslatable) -> [ContentBlock] {
         switch content {
         case nil, .null?: return []
         case .string(let text)?: return text.isEmpty ? [] : [.text(text)]
         case .array(let parts)?:
             var blocks: [ContentBlock] = []
             for (index, part) in parts.enumerated() {
-                let partPath = "\(path)[\(index)]"
+                func partPath() -> String { "\(path())[\(index)]" }
                 switch part["type"]?.string {
                 case "input_text", "output_text":
                     if let text = part["text"]?.string, !text.isEmpty { blocks.append(.text(text)) }
@@ -141,28 +145,28 @@ public enum ResponsesAPI {
                     if let text = part["refusal"]?.string, !text.isEmpty { blocks.append(.text(text)) }
                 case "input_image":
                     guard let url = part["image_url"]?.string else {
-                        throw .unsupported(partPath, "an image by file_id cannot be carried; send image_url")
+                        throw .unsupported(partPath(), "an image by file_id cannot be carried; send image_url")
                     }
-                    blocks.append(.image(try MediaSource.fromURL(url, part: partPath)))
+                    blocks.append(.image(try MediaSource.fromURL(url, part: partPath())))
                 case "input_file":
                     guard let data = part["file_data"]?.string else {
-                        throw .unsupported(partPath, "a file by file_id or URL cannot be carried; send file_data")
+                        throw .unsupported(partPath(), "a file by file_id or URL cannot be carried; send file_data")
                     }
                     let source =
                         data.hasPrefix("data:")
-                        ? try MediaSource.fromURL(data, part: partPath)
+                        ? try MediaSource.fromURL(data, part: partPath())
                         : .base64(mediaType: "application/pdf", data: data)
                     guard case .base64("application/pdf", _) = source else {
-                        throw .unsupported(partPath, "only PDF files can be carried")
+                        throw .unsupported(partPath(), "only PDF files can be carried")
                     }
                     blocks.append(.document(source, title: part["filename"]?.string))
                 case let type:
                     throw .unsupported(
-                        "\(partPath) (\(type ?? "untyped"))", "the provider's format has no such content")
+                        "\(partPath()) (\(type ?? "untyped"))", "the provider's format has no such content")
                 }
             }
             return blocks
-        default: throw .invalid(path, "expected a string or an array of parts")
+        default: throw .invalid(path(), "expected a string or an array of parts")
         }
     }
 

@@ -143,17 +143,37 @@ public struct ExplainRequest: Sendable, Hashable, Codable {
     public var perRequestCredential: Bool?
     /// The data-plane endpoint asked about; default chat.
     public var endpoint: Endpoint?
+    /// A request body (JSON text) to check against each provider of the route: whether its format
+    /// can carry every part, as the data plane would decide before calling it.
+    public var body: String?
+    /// The API `body` is written for; default chat.
+    public var api: API?
 
     public enum Endpoint: String, Sendable, Hashable, Codable {
         case chat
         case embeddings
     }
 
-    public init(key: String, model: String, perRequestCredential: Bool? = nil, endpoint: Endpoint? = nil) {
+    /// The data-plane API a body is written for.
+    public enum API: String, Sendable, Hashable, Codable, CaseIterable {
+        /// `POST /v1/chat/completions`.
+        case chat
+        /// `POST /v1/messages`.
+        case messages
+        /// `POST /v1/responses`.
+        case responses
+    }
+
+    public init(
+        key: String, model: String, perRequestCredential: Bool? = nil, endpoint: Endpoint? = nil,
+        body: String? = nil, api: API? = nil
+    ) {
         self.key = key
         self.model = model
         self.perRequestCredential = perRequestCredential
         self.endpoint = endpoint
+        self.body = body
+        self.api = api
     }
 }
 

@@ -180,6 +180,9 @@ struct AdminAPIHandler: APIProtocol {
             guard (1...300).contains(request.key.count), (1...300).contains(request.model.count) else {
                 throw StoreError.invalid("key and model must be 1 to 300 characters")
             }
+            guard (request.body?.count ?? 0) <= 1 << 20 else {
+                throw StoreError.invalid("body must be at most 1,048,576 characters of JSON text")
+            }
             let pipeline = AdmissionPipeline(snapshot: try await cache.current(), ledger: store, limiter: limiter)
             return .ok(.init(body: .json(try await pipeline.explain(request))))
         } catch {
