@@ -89,7 +89,14 @@ public final class MockUpstream: Sendable {
         guard body["stream"]?.bool == true else { return Self.json(format.response(completion).encoded()) }
         var encoder = ChatStreamEncoder(
             format: format, model: model, includeUsage: body["stream_options"]?["include_usage"]?.bool == true)
-        let events = MockModel.parts(of: completion).flatMap { encoder.events($0) }
+        var parts = MockModel.parts(of: completion)
+        // `break-stream` stops part-way with the provider's own mid-stream error; `cut-stream`
+        // just closes the connection part-way.
+        if model == "break-stream" || model == "cut-stream" {
+            parts = Array(parts.prefix(3))
+            if model == "break-stream" { parts.append(.failure("mock upstream: overloaded")) }
+        }
+        let events = parts.flatMap { encoder.events($0) }
         let delay = behaviour.eventDelaySeconds
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"

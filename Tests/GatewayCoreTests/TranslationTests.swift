@@ -367,4 +367,32 @@ struct TranslationTests {
         #expect(blocks.map { $0["type"]?.string } == ["thinking", "tool_use"])
         #expect(blocks.first?["signature"] == "sig-123")
     }
+
+    /// A provider's mid-stream error, or a stream that stops before its finish, reaches the client
+    /// as its format's error event, never as a complete answer.
+    @Test func aStreamThatBreaksIsAnErrorForTheClientNotACompleteAnswer() throws {
+        let start = ServerSentEvent(
+            data: #"{"type":"message_start","message":{"id":"msg_1","model":"c","usage":{"input_tokens":3}}}"#)
+        let error = ServerSentEvent(
+            event: "error", data: #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#)
+        var decoder = ChatStreamDecoder(format: .anthropic)
+        var encoder = ChatStreamEncoder(format: .openAI, model: "m", includeUsage: true)
+        let chunks = [start, error].flatMap { decoder.parts($0) }.flatMap { encoder.events($0) }
+        #expect(try Self.json(chunks.last!.data)["error"]?["message"] == "Overloaded")
+        #expect(!chunks.contains { $0.data == "[DONE]" })
+        #expect(decoder.finish().isEmpty)
+
+        // OpenAI upstream closed after some text, with no finish reason: an Anthropic error event.
+        var openAI = ChatStreamDecoder(format: .openAI)
+        var anthropic = ChatStreamEncoder(format: .anthropic, model: "m", includeUsage: false)
+        let text = ServerSentEvent(data: #"{"id":"c","choices":[{"index":0,"delta":{"content":"Hel"}}]}"#)
+        let cut = (openAI.parts(text) + openAI.finish()).flatMap { anthropic.events($0) }
+        #expect(cut.map(\.event).last == "error")
+        #expect(!cut.contains { $0.event == "message_stop" })
+
+        // With its finish reason given, a stream without [DONE] is complete.
+        var finished = ChatStreamDecoder(format: .openAI)
+        let done = ServerSentEvent(data: #"{"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#)
+        #expect((finished.parts(text) + finished.parts(done) + finished.finish()).last == .end)
+    }
 }

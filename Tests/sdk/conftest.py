@@ -28,6 +28,8 @@ spec:
   secret: {env: SDK_OPENAI_KEY}
   models:
     - {id: openai/gpt-test, upstream: gpt-test, pricing: {inputPerMTokUSD: 1, outputPerMTokUSD: 1}}
+    - {id: openai/break-stream, upstream: break-stream}
+    - {id: openai/cut-stream, upstream: cut-stream}
 ---
 apiVersion: gateway/v1
 kind: Provider
@@ -38,6 +40,8 @@ spec:
   secret: {env: SDK_ANTHROPIC_KEY}
   models:
     - {id: anthropic/claude-test, upstream: claude-test, pricing: {inputPerMTokUSD: 3, outputPerMTokUSD: 15}}
+    - {id: anthropic/break-stream, upstream: break-stream}
+    - {id: anthropic/cut-stream, upstream: cut-stream}
 ---
 apiVersion: gateway/v1
 kind: Provider

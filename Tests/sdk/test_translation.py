@@ -230,6 +230,23 @@ def test_a_repeated_key_is_refused(gateway):
     assert error["code"] == "invalid_request" and "duplicate key" in error["message"]
 
 
+@pytest.mark.parametrize("upstream", ["break-stream", "cut-stream"])
+def test_a_broken_translated_stream_raises_in_the_openai_sdk(gateway, upstream):
+    with pytest.raises(openai.APIError):
+        for _ in openai_client(gateway).chat.completions.create(
+                model=f"anthropic/{upstream}", messages=[{"role": "user", "content": "hello there"}], stream=True):
+            pass
+
+
+@pytest.mark.parametrize("upstream", ["break-stream", "cut-stream"])
+def test_a_broken_translated_stream_raises_in_the_anthropic_sdk(gateway, upstream):
+    with pytest.raises(anthropic.APIError):
+        with anthropic_client(gateway).messages.stream(
+                model=f"openai/{upstream}", max_tokens=50, messages=[{"role": "user", "content": "hello there"}]) as stream:
+            for _ in stream:
+                pass
+
+
 # MARK: Anthropic messages
 
 

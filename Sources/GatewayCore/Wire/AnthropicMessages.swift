@@ -81,6 +81,7 @@ public enum AnthropicMessages {
         private var toolCalls = 0
         private var ended = false
         private var started = false
+        private var finished = false
 
         public init() {}
 
@@ -124,6 +125,7 @@ public enum AnthropicMessages {
             case "message_delta":
                 var parts: [StreamPart] = []
                 if let reason = body["delta"]?["stop_reason"]?.string {
+                    finished = true
                     parts.append(.finish(FinishReason(anthropic: reason)))
                 }
                 if let reported = body["usage"] {
@@ -142,16 +144,20 @@ public enum AnthropicMessages {
             case "message_stop":
                 ended = true
                 return [.end]
+            case "error":
+                ended = true
+                return [.failure(body["error"]?["message"]?.string ?? "the provider's stream reported an error")]
             default:
                 return []
             }
         }
 
-        /// The end, for an upstream that closed its stream without `message_stop`.
+        /// For an upstream that closed its stream without `message_stop`: the end when it had given
+        /// its stop reason, else a failure, since the answer stopped part-way.
         public mutating func finish() -> [StreamPart] {
-            guard started, !ended else { return [] }
+            guard !ended else { return [] }
             ended = true
-            return [.end]
+            return finished ? [.end] : [.failure("the provider's stream ended before the answer was finished")]
         }
     }
 
@@ -173,12 +179,19 @@ public enum AnthropicMessages {
         private var started = false
         private var open = Open.none
         private var blockIndex = -1
+        private var failed = false
 
         public init(model: String) {
             self.model = model
         }
 
         public mutating func events(_ part: StreamPart) -> [ServerSentEvent] {
+            guard !failed else { return [] }
+            if case .failure(let message) = part {
+                failed = true
+                // Anthropic's own mid-stream error event, which its SDKs raise.
+                return [event("error", ["error": ["type": "api_error", "message": .string(message)]])]
+            }
             var out: [ServerSentEvent] = []
             if !started {
                 if case .start(_, _, let inputTokens) = part { usage.input = inputTokens ?? 0 }
@@ -222,6 +235,7 @@ public enum AnthropicMessages {
                 finish = reason
             case .usage(let reported):
                 usage = reported
+            case .failure: break
             case .end:
                 out += closeBlock()
                 out.append(

@@ -117,6 +117,9 @@ public enum StreamPart: Sendable, Hashable {
     case finish(FinishReason)
     case usage(TokenUsage)
     case end
+    /// The provider reported an error mid-stream, or its stream stopped before it finished: the
+    /// client is told in its format's error event, never handed a truncated answer as complete.
+    case failure(String)
 }
 
 /// The text of a message's content in either format: a string, or the text of its text parts.

@@ -87,6 +87,7 @@ public enum OpenAIChat {
     public struct StreamDecoder: Sendable {
         private var started = false
         private var ended = false
+        private var finished = false
 
         public init() {}
 
@@ -96,6 +97,10 @@ public enum OpenAIChat {
                 return [.end]
             }
             guard let chunk = try? JSON.parse(Array(event.data.utf8)) else { return [] }
+            if let error = chunk["error"] {
+                ended = true
+                return [.failure(error["message"]?.string ?? "the provider's stream reported an error")]
+            }
             var parts: [StreamPart] = []
             if !started, let id = chunk["id"]?.string {
                 started = true
@@ -117,17 +122,21 @@ public enum OpenAIChat {
                         parts.append(.toolArguments(index: index, arguments))
                     }
                 }
-                if let reason = choice["finish_reason"]?.string { parts.append(.finish(FinishReason(openAI: reason))) }
+                if let reason = choice["finish_reason"]?.string {
+                    finished = true
+                    parts.append(.finish(FinishReason(openAI: reason)))
+                }
             }
             if let usage = OpenAIChat.usage(in: chunk) { parts.append(.usage(usage)) }
             return parts
         }
 
-        /// The end, for an upstream that closed its stream without `[DONE]`.
+        /// For an upstream that closed its stream without `[DONE]`: the end when it had given its
+        /// finish reason, else a failure, since the answer stopped part-way.
         public mutating func finish() -> [StreamPart] {
-            guard started, !ended else { return [] }
+            guard !ended else { return [] }
             ended = true
-            return [.end]
+            return finished ? [.end] : [.failure("the provider's stream ended before the answer was finished")]
         }
     }
 
@@ -137,6 +146,7 @@ public enum OpenAIChat {
         private let model: String
         private let includeUsage: Bool
         private let created = Int(Date().timeIntervalSince1970)
+        private var failed = false
 
         public init(model: String, includeUsage: Bool) {
             self.model = model
@@ -144,7 +154,15 @@ public enum OpenAIChat {
         }
 
         public mutating func events(_ part: StreamPart) -> [ServerSentEvent] {
+            guard !failed else { return [] }
             switch part {
+            case .failure(let message):
+                failed = true
+                // The shape the OpenAI SDKs raise as an APIError mid-stream.
+                let error: JSON = [
+                    "error": ["message": .string(message), "type": "api_error", "param": nil, "code": "upstream_error"]
+                ]
+                return [ServerSentEvent(data: String(decoding: error.encoded(), as: UTF8.self))]
             case .start(let id, _, _):
                 self.id = id
                 return [chunk(delta: ["role": "assistant", "content": ""], finish: nil)]

@@ -22,6 +22,7 @@ extension ResponsesAPI {
         private var items: [JSON] = []
         private var finish: FinishReason = .stop
         private var usage = TokenUsage(input: 0, output: 0)
+        private var failed = false
 
         public init(model: String) {
             self.model = model
@@ -38,6 +39,11 @@ extension ResponsesAPI {
         }
 
         public mutating func events(_ part: StreamPart) -> [ServerSentEvent] {
+            guard !failed else { return [] }
+            if case .failure(let message) = part {
+                failed = true
+                return [event("error", ["code": "upstream_error", "message": .string(message), "param": nil])]
+            }
             var out: [ServerSentEvent] = []
             if !started {
                 if case .start(let startID, _, _) = part {
@@ -109,7 +115,7 @@ extension ResponsesAPI {
                             "item_id": .string(itemID), "output_index": .int(items.count), "summary_index": 0,
                             "delta": .string(text),
                         ]))
-            case .signature: break
+            case .signature, .failure: break
             case .finish(let reason): finish = reason
             case .usage(let reported): usage = reported
             case .end:
@@ -202,7 +208,7 @@ extension ResponsesAPI {
                         id: body["response"]?["id"]?.string ?? "resp_gateway",
                         model: body["response"]?["model"]?.string ?? "", inputTokens: nil)
                 ]
-            case "response.completed", "response.incomplete", "response.failed":
+            case "response.completed", "response.incomplete", "response.failed", "error":
                 ended = true
                 let usage = body["response"].flatMap(ResponsesAPI.usage(in:)) ?? TokenUsage(input: 0, output: 0)
                 return [.usage(usage), .end]
@@ -213,7 +219,7 @@ extension ResponsesAPI {
         public mutating func finish() -> [StreamPart] {
             guard !ended else { return [] }
             ended = true
-            return [.end]
+            return [.failure("the provider's stream ended before the answer was finished")]
         }
     }
 }
