@@ -30,6 +30,17 @@ public enum JSONText {
     /// (the data plane's answers and log lines).
     public static func appendQuoted(_ value: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Native strings are contiguous UTF-8: scanning and copying the buffer is several times
+        // faster than the UTF8View's iterator (a tenth of a translated request's time before).
+        let plain = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            for byte in bytes where needsEscape(byte) { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if plain == true {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         guard value.utf8.contains(where: needsEscape) else {
             out.append(contentsOf: value.utf8)
             out.append(UInt8(ascii: "\""))

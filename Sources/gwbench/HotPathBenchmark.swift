@@ -33,10 +33,15 @@ struct HotPathBenchmark: AsyncParsableCommand {
     @Option(help: "gatewayd's log level; warning leaves out the line per request, to see what it costs.")
     var logLevel: Logger.Level = .info
     @Option(
-        help:
-            "Workloads, comma-separated: plain (mock type), tools (mock type), plain-openai, tools-openai, plain-anthropic, tools-anthropic."
-    )
-    var workloads = "plain,tools,tools-openai,tools-anthropic"
+        help: """
+            Workloads, comma-separated: plain and tools (to the mock type), plain-openai, tools-openai, plain-anthropic, \
+            tools-anthropic (to the loopback providers), wire-openai and wire-anthropic (only gatewayd's wire work \
+            for a tool turn's provider exchange: the provider's body built and written, its answer read and \
+            carried back; the difference is what translation costs, without the rest of the path's noise).
+            """)
+    var workloads = "plain,tools,tools-openai,tools-anthropic,wire-openai,wire-anthropic"
+    @Option(help: "Requests before the measured rounds, per workload (0 for instruction counts under callgrind).")
+    var warmup = 2_000
 
     static let toolTurn =
         #""messages":[{"role":"system","content":"You are a travel assistant."},"#
@@ -50,7 +55,8 @@ struct HotPathBenchmark: AsyncParsableCommand {
 
     func validate() throws {
         guard requests > 0, rounds > 0 else { throw ValidationError("--requests and --rounds must be at least 1") }
-        for name in workloads.split(separator: ",") where Self.workload(String(name)) == nil {
+        guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more") }
+        for name in workloads.split(separator: ",") where Self.workload(String(name)) == nil && !name.hasPrefix("wire-") {
             throw ValidationError("unknown workload '\(name)'")
         }
     }
@@ -112,11 +118,18 @@ struct HotPathBenchmark: AsyncParsableCommand {
             headerFields: [.authorization: "Bearer \(key)", .contentType: "application/json"])
         let names = workloads.split(separator: ",").map(String.init)
         let bodies = names.map { name -> ByteBuffer in
-            let (model, body) = Self.workload(name)!
+            let (model, body) = Self.workload(name.replacingOccurrences(of: "wire-", with: "tools-"))!
             return ByteBuffer(string: #"{"model":"\#(model)","# + body + "}")
         }
+        let wires = try names.map { name in try name.hasPrefix("wire-") ? WireExchange(name) : nil }
 
-        func round(_ body: ByteBuffer, _ count: Int) async throws -> Duration {
+        func round(_ workload: Int, _ count: Int) async throws -> Duration {
+            if let wire = wires[workload] {
+                let start = ContinuousClock.now
+                for _ in 0..<count { try wire.run() }
+                return ContinuousClock.now - start
+            }
+            let body = bodies[workload]
             let start = ContinuousClock.now
             for _ in 0..<count {
                 let response = try await responder.respond(
@@ -125,11 +138,11 @@ struct HotPathBenchmark: AsyncParsableCommand {
             }
             return ContinuousClock.now - start
         }
-        for body in bodies { _ = try await round(body, min(requests, 2_000)) }
+        for workload in names.indices where warmup > 0 { _ = try await round(workload, warmup) }
         var perRequest = Array(repeating: [Double](), count: names.count)
         for index in 1...rounds {
-            for (workload, body) in bodies.enumerated() {
-                let microseconds = seconds(try await round(body, requests)) * 1e6 / Double(requests)
+            for workload in names.indices {
+                let microseconds = seconds(try await round(workload, requests)) * 1e6 / Double(requests)
                 perRequest[workload].append(microseconds)
                 print(
                     String(
@@ -146,16 +159,49 @@ struct HotPathBenchmark: AsyncParsableCommand {
                         format: "%10.2f %10.2f", perRequest[workload].min() ?? 0, percentile(perRequest[workload], 0.5))
             )
         }
-        if let same = names.firstIndex(of: "tools-openai"), let translated = names.firstIndex(of: "tools-anthropic") {
-            let base = perRequest[same].min() ?? 0
-            let cost = (perRequest[translated].min() ?? 0) - base
+        func fastest(_ name: String) -> Double? { names.firstIndex(of: name).flatMap { perRequest[$0].min() } }
+        if let tools = fastest("tools"), let same = fastest("wire-openai"), let translated = fastest("wire-anthropic") {
+            // gatewayd's own time for a tool turn to an HTTP provider of the client's format: the
+            // whole path (to the mock type) and the same-format wire work.
+            let own = tools + same
             print(
                 String(
-                    format: "translation (tools-anthropic − tools-openai, fastest rounds): %.2f µs, %+.1f%%", cost,
-                    base > 0 ? cost / base * 100 : 0))
+                    format:
+                        "tool turn, fastest rounds: gatewayd's own %.2f µs (path %.2f + wire %.2f); translated to Anthropic the wire takes %.2f µs: translation %+.2f µs, %+.1f%% of gatewayd's own",
+                    own, tools, same, translated, translated - same, (translated - same) / own * 100))
         }
     }
 }
 
 // A typo in --log-level is a usage error, not a silent fall back to info.
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// One provider exchange of a tool turn, gatewayd's side only: what ``HTTPProviderAdapter`` does
+/// between the client's parsed body and the client's answer, through ``ProviderWire``.
+struct WireExchange {
+    let call: UpstreamCall
+    let upstream: ChatFormat
+    let answer: [UInt8]
+
+    init(_ name: String) throws {
+        let type: ProviderType = name == "wire-anthropic" ? .anthropic : .openaiCompatible
+        let client = try JSON.parse(Array(#"{"model":"bench/loop",\#(HotPathBenchmark.toolTurn)}"#.utf8))
+        call = UpstreamCall(
+            provider: ProviderRecord(metadata: ResourceMetadata(name: "loop"), type: type, baseURL: "http://loop"),
+            candidate: RouteCandidate(provider: "loop", model: "bench/loop", upstreamModel: "loop", credentialKind: .system),
+            secret: "sk", operation: .chat(format: .openAI, body: client, stream: false, includeUsage: false),
+            requestID: "r", timeoutSeconds: 1)
+        upstream = ProviderWire.upstreamFormat(of: type, for: .openAI)
+        answer = try LoopbackProviderAdapter.standIn(
+            try ProviderWire.body(of: call, upstreamFormat: upstream).encoded(), format: upstream, model: "loop", id: "x")
+    }
+
+    func run() throws {
+        let sent = try ProviderWire.body(of: call, upstreamFormat: upstream).encoded()
+        precondition(!sent.isEmpty)
+        let reply = ProviderWire.reply(
+            ByteBuffer(bytes: answer), parsed: try JSON.parse(answer), clientFormat: .openAI, upstreamFormat: upstream,
+            model: "bench/loop")
+        if case .complete(let body, _) = reply { precondition(!body.encoded().isEmpty) }
+    }
+}

@@ -146,7 +146,9 @@ extension AnthropicMessages {
     /// from any position becomes `system`; a user turn's tool results come first, as Anthropic requires.
     public static func request(_ conversation: Conversation, model: String) throws(Untranslatable) -> JSON {
         var request: JSONObject = ["model": .string(model)]
+        request.reserveCapacity(12)
         var messages: [JSON] = []
+        messages.reserveCapacity(conversation.turns.count)
         for (index, turn) in conversation.turns.enumerated() {
             var blocks = turn.blocks
             if turn.role == .user {

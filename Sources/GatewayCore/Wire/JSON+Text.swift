@@ -14,6 +14,12 @@ extension JSON {
     /// Nesting deeper than this is refused (JSONDecoder's limit too), so input cannot exhaust the stack.
     public static let maxDepth = 512
 
+    /// Parses a JSON document (RFC 8259; UTF-8) held in an array: the common case, without the
+    /// generic entry's run-time type lookups.
+    public static func parse(_ bytes: [UInt8]) throws -> JSON {
+        try bytes.withUnsafeBufferPointer { try parse(buffer: $0) }
+    }
+
     /// Parses a JSON document (RFC 8259; UTF-8).
     public static func parse<Bytes: Collection>(_ bytes: Bytes) throws -> JSON where Bytes.Element == UInt8 {
         if let value = try bytes.withContiguousStorageIfAvailable({ try parse(buffer: $0) }) { return value }
@@ -51,11 +57,13 @@ extension JSON {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (index, (key, value)) in members.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONText.appendQuoted(key, to: &out)
+            var first = true
+            for member in members.members {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                JSONText.appendQuoted(member.key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                value.write(to: &out)
+                member.value.write(to: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -124,7 +132,7 @@ private struct TextParser {
             if members.count >= 16 {
                 if seen == nil { seen = Set(members.keys) }
                 guard seen!.insert(key).inserted else { throw duplicate(key, at: keyStart) }
-            } else if members.keys.contains(key) {
+            } else if members.contains(key) {
                 throw duplicate(key, at: keyStart)
             }
             skipSpace()

@@ -85,7 +85,9 @@ extension JSON: ExpressibleByArrayLiteral {
 
 extension JSON: ExpressibleByDictionaryLiteral {
     public init(dictionaryLiteral elements: (String, JSON)...) {
-        self = .object(JSONObject(elements.map { ($0.0, $0.1) }))
+        var object = JSONObject()
+        for (key, value) in elements { object.appendUnique(key, value) }
+        self = .object(object)
     }
 }
 

@@ -39,6 +39,7 @@ public enum OpenAIChat {
     /// A chat completion response.
     public static func response(_ completion: Completion, created: Int = Int(Date().timeIntervalSince1970)) -> JSON {
         var message: JSONObject = ["role": "assistant"]
+        message.reserveCapacity(5)
         let text = completion.text
         let calls = completion.blocks.compactMap { block -> JSON? in
             guard case .toolCall(let id, let name, let arguments) = block else { return nil }
