@@ -56,7 +56,8 @@ struct HotPathBenchmark: AsyncParsableCommand {
     func validate() throws {
         guard requests > 0, rounds > 0 else { throw ValidationError("--requests and --rounds must be at least 1") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more") }
-        for name in workloads.split(separator: ",") where Self.workload(String(name)) == nil && !name.hasPrefix("wire-") {
+        for name in workloads.split(separator: ",") where Self.workload(String(name)) == nil && !name.hasPrefix("wire-")
+        {
             throw ValidationError("unknown workload '\(name)'")
         }
     }
@@ -188,12 +189,14 @@ struct WireExchange {
         let client = try JSON.parse(Array(#"{"model":"bench/loop",\#(HotPathBenchmark.toolTurn)}"#.utf8))
         call = UpstreamCall(
             provider: ProviderRecord(metadata: ResourceMetadata(name: "loop"), type: type, baseURL: "http://loop"),
-            candidate: RouteCandidate(provider: "loop", model: "bench/loop", upstreamModel: "loop", credentialKind: .system),
+            candidate: RouteCandidate(
+                provider: "loop", model: "bench/loop", upstreamModel: "loop", credentialKind: .system),
             secret: "sk", operation: .chat(format: .openAI, body: client, stream: false, includeUsage: false),
             requestID: "r", timeoutSeconds: 1)
         upstream = ProviderWire.upstreamFormat(of: type, for: .openAI)
         answer = try LoopbackProviderAdapter.standIn(
-            try ProviderWire.body(of: call, upstreamFormat: upstream).encoded(), format: upstream, model: "loop", id: "x")
+            try ProviderWire.body(of: call, upstreamFormat: upstream).encoded(), format: upstream, model: "loop",
+            id: "x")
     }
 
     func run() throws {
