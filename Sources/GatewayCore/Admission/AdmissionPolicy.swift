@@ -1,7 +1,7 @@
 import GatewayCrypto
 import GatewayModel
 
-/// Steps 1–5 of admission (DESIGN.md §5): key, team, rules, allowlists and ZDR, credentials.
+/// Steps 1–5 of admission (docs/data-plane.md, "Admission, in order"): key, team, rules, allowlists and ZDR, credentials.
 /// Pure over one snapshot, so the data plane and `explain` cannot disagree.
 public struct AdmissionPolicy: Sendable {
     public let snapshot: GatewaySnapshot

@@ -68,15 +68,12 @@ public struct HTTPProviderAdapter: ProviderAdapter {
         let provider = call.provider
         let base = (provider.baseURL ?? "").trimmingSuffix("/")
         let model = call.candidate.upstreamModel
-        var body: JSON
-        var path: String
+        let body = try ProviderWire.body(of: call, upstreamFormat: upstreamFormat)
+        let path: String
         switch call.operation {
-        case .embeddings(let clientBody):
-            body = clientBody
-            body["model"] = .string(model)
+        case .embeddings:
             path = "/embeddings"
         case .chat:
-            body = try ProviderWire.body(of: call, upstreamFormat: upstreamFormat)
             switch upstreamFormat {
             case .anthropic: path = "/v1/messages"
             case .openAI: path = "/chat/completions"

@@ -12,7 +12,6 @@ extension OpenAIChat {
     static let neutralValues: [String: [JSON]] = [
         "n": [1], "presence_penalty": [0, .double(0)], "frequency_penalty": [0, .double(0)],
         "logprobs": [false], "store": [false], "modalities": [["text"]], "logit_bias": [.object([:])],
-        "parallel_tool_calls": [true],
     ]
 
     /// The conversation an OpenAI chat request holds. Throws for a part another format cannot carry.

@@ -1,4 +1,4 @@
-/// The layers of admission, in the order gatewayd runs them (DESIGN.md §5).
+/// The layers of admission, in the order gatewayd runs them (docs/data-plane.md, "Admission, in order").
 public enum AdmissionLayer: String, Sendable, Hashable, Codable, CaseIterable {
     case authentication
     case team

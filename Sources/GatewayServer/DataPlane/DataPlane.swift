@@ -7,7 +7,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// The proxy: admits each request (DESIGN.md §5), calls the route's providers with fallback,
+/// The proxy: admits each request (docs/data-plane.md, "Admission, in order"), calls the route's providers with fallback,
 /// answers in the client's format, and accounts for usage. It keeps no prompt or completion
 /// text, for any team: usage records and logs hold counts only.
 struct DataPlane: Sendable {
