@@ -95,7 +95,7 @@ let package = Package(
         ),
         // A provider stand-in speaking the OpenAI and Anthropic formats, for tests and benchmarks.
         // The audit and the plan-time lint: findings over a configuration, and what each key can reach.
-        .target(name: "PolicyAudit", dependencies: ["GatewayModel", "GatewayCore"]),
+        .target(name: "PolicyAudit", dependencies: ["GatewayModel", "GatewayCore", "GatewayPlan"]),
         .target(
             name: "MockUpstream",
             dependencies: [

@@ -6,8 +6,14 @@ public struct DesiredState: Sendable, Hashable, Codable {
     public var policy: GatewayPolicy?
     public var teams: [Team]
     public var rules: [Rule]
+    /// Expectations about access; checked by gwctl, never sent to a gateway.
+    public var accessTests: [AccessTest]
 
-    public init(providers: [Provider] = [], policy: GatewayPolicy? = nil, teams: [Team] = [], rules: [Rule] = []) {
+    public init(
+        providers: [Provider] = [], policy: GatewayPolicy? = nil, teams: [Team] = [], rules: [Rule] = [],
+        accessTests: [AccessTest] = []
+    ) {
+        self.accessTests = accessTests.sorted { $0.name < $1.name }
         self.providers = providers.sorted { $0.name < $1.name }
         self.policy = policy
         self.teams = teams.sorted { $0.name < $1.name }

@@ -19,6 +19,9 @@ public enum MarkdownRenderer {
             for action in deletions { out += "> - `\(action.target)`\n" }
             out += "\n"
         }
+        if let access = plan.access, !access.isEmpty {
+            out += accessMarkdown(access)
+        }
         if !plan.hasChanges {
             out += "No changes. The gateway matches the manifests.\n"
         } else {
@@ -45,6 +48,33 @@ public enum MarkdownRenderer {
                 "\n<details><summary>\(plan.unmanaged.count) resources not managed by gwctl (left alone)</summary>\n\n"
             for ref in plan.unmanaged { out += "- `\(ref)`\n" }
             out += "\n</details>\n"
+        }
+        return out
+    }
+
+    /// Who gains or loses what, widening called out first as a warning a reviewer cannot miss.
+    static func accessMarkdown(_ access: AccessReview) -> String {
+        var out = "#### Access\n\n"
+        out +=
+            "\(access.keysChanged) of the \(access.keysCompared) keys this plan could affect change what they reach.\n\n"
+        let entries = access.entries
+        let widening = entries.filter(\.widening)
+        if !widening.isEmpty {
+            out += "> [!WARNING]\n> **Widens access:**\n"
+            for entry in widening {
+                out += "> - `\(entry.symbol)` \(escape(entry.text))\n"
+                for detail in entry.details { out += ">   - \(escape(detail))\n" }
+            }
+            out += "\n"
+        }
+        let rest = entries.filter { !$0.widening }
+        if !rest.isEmpty {
+            out += "**Narrows or moves:**\n"
+            for entry in rest {
+                out += "- `\(entry.symbol)` \(escape(entry.text))\n"
+                for detail in entry.details { out += "  - \(escape(detail))\n" }
+            }
+            out += "\n"
         }
         return out
     }

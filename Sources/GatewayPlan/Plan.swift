@@ -14,10 +14,14 @@ public struct Plan: Sendable, Hashable, Codable {
     public var unmanaged: [ResourceRef]
     /// Reasons the plan must not be applied (a protected resource to delete, too many deletes, …).
     public var errors: [String]
+    /// What the plan changes in who can reach what; nil when it was not computed (`--no-access`).
+    public var access: AccessReview?
 
     public init(
-        target: String, stateRevision: Int64, actions: [PlannedAction], unmanaged: [ResourceRef], errors: [String]
+        target: String, stateRevision: Int64, actions: [PlannedAction], unmanaged: [ResourceRef], errors: [String],
+        access: AccessReview? = nil
     ) {
+        self.access = access
         self.target = target
         self.stateRevision = stateRevision
         self.actions = actions

@@ -39,6 +39,9 @@ public enum PlanRenderer {
                 for note in action.notes { out += "      # \(note)\n" }
             }
         }
+        if let access = plan.access, !access.isEmpty {
+            out += "\n" + accessText(access, style: style)
+        }
         if !plan.unmanaged.isEmpty {
             out += "\nNot managed by gwctl (left alone; `gwctl export` adopts them):\n"
             for ref in plan.unmanaged { out += "  \(ref)\n" }
@@ -57,6 +60,23 @@ public enum PlanRenderer {
             for error in plan.errors { out += style("31;1", "error:") + " \(error)\n" }
         }
         out += "\n\(plan.summary)\n"
+        return out
+    }
+
+    /// The access review: what widens first, then what narrows, each entry with its examples and reasons.
+    static func accessText(_ access: AccessReview, style: (String, String) -> String) -> String {
+        var out =
+            "Access (\(access.keysChanged) of \(access.keysCompared) keys decided again change what they reach):\n"
+        let entries = access.entries
+        for (title, widening, color) in [("Widens", true, "33;1"), ("Narrows or moves", false, "36")] {
+            let part = entries.filter { $0.widening == widening }
+            guard !part.isEmpty else { continue }
+            out += "  " + style(color, title + ":") + "\n"
+            for entry in part {
+                out += "    \(entry.symbol) \(entry.text)\n"
+                for detail in entry.details { out += "        \(detail)\n" }
+            }
+        }
         return out
     }
 

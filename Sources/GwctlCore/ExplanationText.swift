@@ -8,17 +8,7 @@ public enum ExplanationText {
         out += "\(who) asks for \(explanation.requestedModel)"
         if explanation.model != explanation.requestedModel { out += " (rewritten to \(explanation.model))" }
         out += "\n\n"
-        let width = explanation.steps.map(\.layer.rawValue.count).max() ?? 0
-        for step in explanation.steps {
-            let mark =
-                switch step.outcome {
-                case .pass: "pass  "
-                case .note: "note  "
-                case .refuse: "REFUSE"
-                }
-            let layer = step.layer.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
-            out += "  \(mark)  \(layer)  \(step.detail)\n"
-        }
+        for line in steps(explanation) { out += "  \(line)\n" }
         out += "\n"
         if let refusal = explanation.refusal {
             out +=
@@ -39,5 +29,20 @@ public enum ExplanationText {
             }
         }
         return out
+    }
+
+    /// The decision trace, one line per step: `pass    rules      no rule matches`.
+    public static func steps(_ explanation: Explanation) -> [String] {
+        let width = explanation.steps.map(\.layer.rawValue.count).max() ?? 0
+        return explanation.steps.map { step in
+            let mark =
+                switch step.outcome {
+                case .pass: "pass  "
+                case .note: "note  "
+                case .refuse: "REFUSE"
+                }
+            let layer = step.layer.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
+            return "\(mark)  \(layer)  \(step.detail)"
+        }
     }
 }

@@ -22,19 +22,32 @@ public enum ManifestLint {
     ///   plan shares them with its diff instead of holding a second copy of every key).
     static func diagnostics(for manifests: ManifestSet, records: DesiredRecords? = nil, now: Timestamp) -> [Diagnostic]
     {
+        let state = desiredState(of: manifests, records: records)
+        let report = Audit.run(state, target: "manifests", options: Audit.Options(now: now, keyRows: false))
+        let tests = manifests.state.accessTests
+        let failed =
+            tests.isEmpty
+            ? []
+            : AccessTestReport.diagnostics(for: manifests, results: AccessTestRun(state: state, now: now).run(tests))
+        return failed
+            + report.findings.filter { !$0.code.isLiveOnly }.compactMap { finding in
+                guard let location = location(of: finding, in: manifests) else { return nil }
+                let severity: Diagnostic.Severity = finding.severity == .error ? .error : .warning
+                return Diagnostic(
+                    severity, DiagnosticCode(rawValue: finding.code.rawValue), at: location,
+                    "\(finding.message) [\(finding.code.rawValue)]", notes: [.init("fix: \(finding.fix)", at: location)]
+                )
+            }
+    }
+
+    /// The manifests' state as a gateway would hold it, for the audit and access tests: only
+    /// whether a provider has a system secret matters to them, not its value.
+    static func desiredState(of manifests: ManifestSet, records: DesiredRecords? = nil) -> GatewayState {
         var state = (records ?? DesiredRecords(state: manifests.state, secrets: [:])).asState
-        // Only whether a provider has a system secret matters to the findings, not its value.
         for (position, provider) in manifests.state.providers.enumerated() where provider.secret != nil {
             state.providers[position].secret = SecretFingerprint(salt: "", sha256: "")
         }
-        let report = Audit.run(state, target: "manifests", options: Audit.Options(now: now, keyRows: false))
-        return report.findings.filter { !$0.code.isLiveOnly }.compactMap { finding in
-            guard let location = location(of: finding, in: manifests) else { return nil }
-            let severity: Diagnostic.Severity = finding.severity == .error ? .error : .warning
-            return Diagnostic(
-                severity, DiagnosticCode(rawValue: finding.code.rawValue), at: location,
-                "\(finding.message) [\(finding.code.rawValue)]", notes: [.init("fix: \(finding.fix)", at: location)])
-        }
+        return state
     }
 
     /// The manifest position a finding is about: the field it names, or the resource's name.

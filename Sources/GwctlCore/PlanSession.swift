@@ -2,6 +2,7 @@ import Foundation
 import GatewayModel
 import GatewayPlan
 import ManifestKit
+import PolicyAudit
 
 /// Manifests in, plan out: load and validate, resolve secrets, read the live state, diff.
 /// Stops at the first stage that fails (loading; then secrets and lint together), with every
@@ -11,10 +12,14 @@ public struct PlanSession: Sendable {
     public var target: GatewayTarget
     public var options: Planner.Options
     public var resolver: SecretResolver
+    /// Whether the plan carries the access review (every affected key's reach before and after).
+    public var accessReview: Bool
 
     public init(
-        paths: [String], target: GatewayTarget, options: Planner.Options, resolver: SecretResolver = SecretResolver()
+        paths: [String], target: GatewayTarget, options: Planner.Options, resolver: SecretResolver = SecretResolver(),
+        accessReview: Bool = true
     ) {
+        self.accessReview = accessReview
         self.paths = paths
         self.target = target
         self.options = options
@@ -66,10 +71,14 @@ public struct PlanSession: Sendable {
             guard await linted() else { return .invalid(manifests.diagnostics) }
             throw error
         }
-        let plan = Planner(options: options).plan(desired: desired, actual: actual, target: target.description)
+        var plan = Planner(options: options).plan(desired: desired, actual: actual, target: target.description)
+        let references = SecretResolver.references(in: manifests)
+        if accessReview {
+            plan.access = AccessDiff.review(plan, actual: actual, desired: desired, references: references)
+        }
         guard await linted() else { return .invalid(manifests.diagnostics) }
         return .planned(
-            plan, desired: desired, references: SecretResolver.references(in: manifests),
+            plan, desired: desired, references: references,
             warnings: manifests.diagnostics)
     }
 }

@@ -11,6 +11,10 @@ struct PlanOptions: ParsableArguments {
     @OptionGroup var targetOptions: TargetOptions
     @Option(help: "Fail the plan when it would delete more than this many resources.") var maxDeletes: Int?
     @Option(name: .customLong("team"), help: "Limit the plan to this team (repeatable).") var teams: [String] = []
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Show the access review: what each affected key gains or loses, and spend exposure.")
+    var access = true
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one manifest file or directory") }
@@ -21,7 +25,8 @@ struct PlanOptions: ParsableArguments {
         let target = try targetOptions.target()
         return PlanSession(
             paths: paths, target: target,
-            options: Planner.Options(maxDeletes: maxDeletes, teams: teams.isEmpty ? nil : Set(teams)))
+            options: Planner.Options(maxDeletes: maxDeletes, teams: teams.isEmpty ? nil : Set(teams)),
+            accessReview: access)
     }
 
     /// Runs the session; prints diagnostics and exits 1 when the manifests or secrets are invalid.

@@ -18,6 +18,7 @@ struct ApplyUnderFaultsTests {
         kind: Team
         metadata: {name: faults}
         spec:
+          tier: paid
           keys:
         \((0..<count).map { "    - {name: key-\($0), rotation: \(rotation)}" }.joined(separator: "\n"))
 

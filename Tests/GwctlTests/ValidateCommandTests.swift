@@ -13,7 +13,8 @@ struct ValidateCommandTests {
         #expect(result.stderr == "")
         #expect(
             result.stdout.hasPrefix(
-                "valid: 4 providers, 5 teams (8 keys, 3 BYOK credentials), 4 rules, 1 policy in 8 files"))
+                "valid: 4 providers, 5 teams (8 keys, 3 BYOK credentials), 4 rules, 1 policy, 5 access tests in 9 files"
+            ))
     }
 
     @Test func invalidExampleExitsOneWithCompilerStyleDiagnostics() throws {

@@ -16,6 +16,12 @@ public enum AdmissionLayer: String, Sendable, Hashable, Codable, CaseIterable {
 /// Every reason gatewayd refuses a data-plane request, with its HTTP status. The raw values are
 /// the stable `code` clients and runbooks match on.
 public enum RefusalCode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The codes the configuration alone decides (steps 1–5 of admission), which access tests can expect.
+    public static let policyCodes: [RefusalCode] = [
+        .keyExpired, .teamSuspended, .modelDenied, .modelNotAllowed, .providerNotAllowed, .zdrUnsatisfiable,
+        .modelNotFound, .noCredential, .byokRequiresPaidTier,
+    ]
+
     case invalidAPIKey = "invalid_api_key"
     case keyExpired = "key_expired"
     case teamSuspended = "team_suspended"

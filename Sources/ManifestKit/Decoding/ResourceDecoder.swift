@@ -99,6 +99,30 @@ enum ResourceDecoder {
             action: action)
     }
 
+    static func accessTest(_ document: YAMLNode) -> AccessTest {
+        let spec = document["spec"]
+        let select = spec?["select"]
+        let expect = spec?["expect"]
+        let expectation: AccessExpectation
+        if let served = expect?["served"] {
+            expectation = .served(
+                provider: served["provider"]?.resolvedString,
+                credential: served["credential"]?.resolvedString.flatMap(UsageRecord.CredentialKind.init(rawValue:)))
+        } else if let code = expect?["refused"]?.resolvedString {
+            expectation = .refused(code: code)
+        } else {
+            expectation = expect?["holds"]?.resolvedString.flatMap(AccessExpectation.init(property:)) ?? .budgeted
+        }
+        return AccessTest(
+            metadata: metadata(document["metadata"]),
+            select: KeySelector(
+                teams: select?["teams"]?.stringList, keys: select?["keys"]?.stringList,
+                labels: select?["labels"]?.stringMap,
+                tier: select?["tier"]?.resolvedString.flatMap(Tier.init(rawValue:)),
+                dataRetention: select?["dataRetention"]?.resolvedString.flatMap(DataRetention.init(rawValue:))),
+            model: spec?["model"]?.resolvedString, expect: expectation)
+    }
+
     static func policy(_ document: YAMLNode) -> GatewayPolicy {
         let spec = document["spec"]
         return GatewayPolicy(

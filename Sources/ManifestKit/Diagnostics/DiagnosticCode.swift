@@ -44,6 +44,8 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Codable, Cus
     public static let duplicateName = DiagnosticCode(rawValue: "duplicate-name")
     public static let multiplePolicies = DiagnosticCode(rawValue: "multiple-policies")
     public static let unknownReference = DiagnosticCode(rawValue: "unknown-reference")
+    // Access tests (gwctl test, and validate, plan and apply).
+    public static let accessTestFailed = DiagnosticCode(rawValue: "access-test-failed")
     // Secret resolution at plan time.
     public static let secretUnresolved = DiagnosticCode(rawValue: "secret-unresolved")
 }

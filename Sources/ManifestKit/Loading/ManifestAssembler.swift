@@ -53,15 +53,18 @@ struct ManifestAssembler {
         var teams: [Team] = []
         var rules: [Rule] = []
         var policy: GatewayPolicy?
+        var tests: [AccessTest] = []
         for document in kept {
             switch document.kind {
             case .provider: providers.append(ResourceDecoder.provider(document.node))
             case .team: teams.append(ResourceDecoder.team(document.node))
             case .rule: rules.append(ResourceDecoder.rule(document.node))
             case .gatewayPolicy: policy = ResourceDecoder.policy(document.node)
+            case .accessTest: tests.append(ResourceDecoder.accessTest(document.node))
             }
         }
-        let state = DesiredState(providers: providers, policy: policy, teams: teams, rules: rules)
+        let state = DesiredState(
+            providers: providers, policy: policy, teams: teams, rules: rules, accessTests: tests)
         var references = ReferenceChecker(state: state)
         for document in kept {
             references.check(document)

@@ -12,5 +12,6 @@ extension ManifestSet {
             count(state.rules.count, "rule"),
             count(state.policy == nil ? 0 : 1, "policy", "policies"),
         ].joined(separator: ", ")
+            + (state.accessTests.isEmpty ? "" : ", " + count(state.accessTests.count, "access test"))
     }
 }

@@ -59,6 +59,29 @@ struct ReferenceChecker {
             }
         case .gatewayPolicy:
             break
+        case .accessTest:
+            // A glob may match nothing today; a plain name must name something, or the test tests nothing.
+            let select = spec?["select"]
+            for (index, node) in (select?["teams"]?.sequence ?? []).enumerated() {
+                guard let name = node.resolvedString, ModelGlob(name).isLiteral, !teamNames.contains(name) else {
+                    continue
+                }
+                report(node, in: document, "spec.select.teams[\(index)]: unknown Team '\(name)'", name, teamNames)
+            }
+            for (index, node) in (select?["keys"]?.sequence ?? []).enumerated() {
+                guard let name = node.resolvedString, ModelGlob(name).isLiteral else { continue }
+                guard StringFormat.keyReference.accepts(name) else {
+                    diagnostics.append(
+                        .error(
+                            .invalidValue, at: document.location(of: node),
+                            "spec.select.keys[\(index)]: '\(name)' is not a key reference (team/key) or a glob"))
+                    continue
+                }
+                key(node, in: document, field: "spec.select.keys[\(index)]")
+            }
+            if let node = spec?["expect"]?["served"]?["provider"] {
+                provider(node, in: document, field: "spec.expect.served.provider")
+            }
         }
     }
 

@@ -13,6 +13,7 @@ public enum ManifestSchema {
         case provider = "Provider"
         case rule = "Rule"
         case gatewayPolicy = "GatewayPolicy"
+        case accessTest = "AccessTest"
 
         /// The shape of the kind's `spec`.
         public var spec: Definition {
@@ -21,6 +22,7 @@ public enum ManifestSchema {
             case .provider: return ManifestSchema.providerSpec
             case .rule: return ManifestSchema.ruleSpec
             case .gatewayPolicy: return ManifestSchema.policySpec
+            case .accessTest: return ManifestSchema.accessTestSpec
             }
         }
     }
@@ -215,4 +217,58 @@ public enum ManifestSchema {
                 Field("byokRequiresPaidTier", .boolean, "Refuse BYOK on free-tier teams."),
                 Field("perRequestBYOK", .boolean, "Allow provider credentials passed with a request."),
             ])))
+
+    static let accessTestSpec = Definition(
+        "AccessTestSpec",
+        "An expectation about access, checked by gwctl test, validate, plan and apply; never sent to the gateway.",
+        .object(
+            ObjectShape(
+                [
+                    Field(
+                        "select",
+                        .object(
+                            ObjectShape([
+                                Field(
+                                    "teams", .list(of: .string(.any), minItems: 1, uniqueItems: true),
+                                    "Globs over team names."),
+                                Field(
+                                    "keys", .list(of: .string(.any), minItems: 1, uniqueItems: true),
+                                    "Globs over keys as team/key."),
+                                Field("labels", .map(of: .string(.any)), "Labels the key's team must carry."),
+                                Field("tier", .enumeration(Tier.allCases.map(\.rawValue)), "The team's tier."),
+                                Field(
+                                    "dataRetention", .enumeration(DataRetention.allCases.map(\.rawValue)),
+                                    "The team's data retention, after the gateway default."),
+                            ])), "The keys the test is about; omitted selects every key."),
+                    Field(
+                        "model", .string(.modelGlob), "The model asked for, a glob; omitted means every served model."),
+                    Field(
+                        "expect",
+                        .object(
+                            ObjectShape(
+                                [
+                                    Field(
+                                        "served",
+                                        .object(
+                                            ObjectShape([
+                                                Field("provider", .string(.resourceName), "The first provider tried."),
+                                                Field(
+                                                    "credential",
+                                                    .enumeration(
+                                                        [
+                                                            UsageRecord.CredentialKind.system,
+                                                            UsageRecord.CredentialKind.teamBYOK,
+                                                        ].map(\.rawValue)),
+                                                    "What pays: system (credits) or team-byok."),
+                                            ])), "The request is admitted."),
+                                    Field(
+                                        "refused", .enumeration(RefusalCode.policyCodes.map(\.rawValue)),
+                                        "The request is refused with this code."),
+                                    Field(
+                                        "holds", .enumeration(AccessExpectation.propertyNames),
+                                        "zdr-only: every provider reached offers zero data retention; no-system-credential: nothing reached is paid from credits; budgeted: a key that reaches anything has a budget of its own or its team's."
+                                    ),
+                                ], exactlyOneOf: [["served", "refused", "holds"]])), required: true,
+                        "What must hold for every selected key and model."),
+                ])))
 }
