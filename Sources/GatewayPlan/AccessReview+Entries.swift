@@ -21,17 +21,20 @@ extension AccessReview {
         for change in changes {
             let keys = change.keys == 1 ? "1 key" : "\(change.keys) keys"
             let models = change.models.joined(separator: ", ")
-            let headline: String
+            let (symbol, headline): (String, String)
             switch change.kind {
             case .gains:
+                symbol = "+"
                 headline =
                     "\(keys) \(change.keys == 1 ? "gains" : "gain") \(change.provider): \(models)"
                     + (change.after.map { " via \($0)" } ?? "")
             case .loses:
+                symbol = "-"
                 headline =
                     "\(keys) \(change.keys == 1 ? "loses" : "lose") \(change.provider): \(models)"
                     + (change.before.map { " (was via \($0))" } ?? "")
             case .credential:
+                symbol = "~"
                 headline =
                     "\(keys) now \(change.keys == 1 ? "pays" : "pay") for \(change.provider): \(models) via \(change.after?.description ?? "?") (was \(change.before?.description ?? "?"))"
             }
@@ -42,7 +45,6 @@ extension AccessReview {
             if change.reasons.count > Self.reasonsShown {
                 details.append("and \(change.reasons.count - Self.reasonsShown) more reasons (in --json)")
             }
-            let symbol = ["gains": "+", "loses": "-", "credential": "~"][change.kind.rawValue] ?? "~"
             result.append(Entry(widening: change.widening, symbol: symbol, text: headline, details: details))
         }
         for setting in settings {

@@ -58,21 +58,16 @@ public enum MarkdownRenderer {
         out +=
             "\(access.keysChanged) of the \(access.keysCompared) keys this plan could affect change what they reach.\n\n"
         let entries = access.entries
-        let widening = entries.filter(\.widening)
-        if !widening.isEmpty {
-            out += "> [!WARNING]\n> **Widens access:**\n"
-            for entry in widening {
-                out += "> - `\(entry.symbol)` \(escape(entry.text))\n"
-                for detail in entry.details { out += ">   - \(escape(detail))\n" }
-            }
-            out += "\n"
-        }
-        let rest = entries.filter { !$0.widening }
-        if !rest.isEmpty {
-            out += "**Narrows or moves:**\n"
-            for entry in rest {
-                out += "- `\(entry.symbol)` \(escape(entry.text))\n"
-                for detail in entry.details { out += "  - \(escape(detail))\n" }
+        // Widening in a callout (every line quoted), the rest as a plain list.
+        for (widening, heading, quote) in [
+            (true, "> [!WARNING]\n> **Widens access:**\n", "> "), (false, "**Narrows or moves:**\n", ""),
+        ] {
+            let part = entries.filter { $0.widening == widening }
+            guard !part.isEmpty else { continue }
+            out += heading
+            for entry in part {
+                out += "\(quote)- `\(entry.symbol)` \(escape(entry.text))\n"
+                for detail in entry.details { out += "\(quote)  - \(escape(detail))\n" }
             }
             out += "\n"
         }

@@ -28,7 +28,8 @@ public enum AccessDiff {
         let scope = Scope(plan)
         let beforeKeys = scope.keys(of: before)
         let afterKeys = scope.keys(of: after)
-        let reasons = AccessReasons(before: before, after: after)
+        let reasons = AccessReasons(
+            before: before, after: after, keys: (scope.planned(beforeKeys), scope.planned(afterKeys)))
         var beforeReach = ReachTable(state: before, keys: beforeKeys)
         var afterReach = ReachTable(state: after, keys: afterKeys)
 
@@ -147,6 +148,12 @@ public enum AccessDiff {
                 case .apiKey: keys.insert(action.target)
                 }
             }
+        }
+
+        /// Those of `keys` the plan itself creates, changes or deletes.
+        func planned(_ records: [APIKeyRecord]) -> [APIKeyRecord] {
+            guard !keys.isEmpty else { return [] }
+            return records.filter { keys.contains(.apiKey(team: $0.team, name: $0.name)) }
         }
 
         /// The keys of `state` in scope, by (team, name).

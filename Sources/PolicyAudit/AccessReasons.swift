@@ -21,14 +21,16 @@ struct AccessReasons {
 
     private(set) var reasons: [Reason] = []
 
-    init(before: GatewayState, after: GatewayState) {
+    /// - Parameter keys: the keys the plan creates, changes or deletes, on each side; the state's
+    ///   other keys are the same before and after, and are not compared.
+    init(before: GatewayState, after: GatewayState, keys: (before: [APIKeyRecord], after: [APIKeyRecord])) {
         compareProviders(before.providers, after.providers)
         let freeTeams = Set((before.teams + after.teams).filter { $0.tier == .free }.map(\.metadata.name))
         comparePolicy(before.policy, after.policy, freeTeams: freeTeams)
         compareRules(before.rules, after.rules)
         compareTeams(before.teams, after.teams)
         compareCredentials(before.credentials, after.credentials)
-        compareKeys(before.apiKeys, after.apiKeys)
+        compareKeys(keys.before, keys.after)
     }
 
     /// The reasons that can explain `change` of `key`'s reach: those whose scope holds the key's

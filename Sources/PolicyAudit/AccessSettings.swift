@@ -25,14 +25,14 @@ enum AccessSettings {
                     ? "BYOK now requires a paid tier: free teams' BYOK requests get byok_requires_paid_tier"
                     : "BYOK no longer requires a paid tier", "policy")
         }
-        for (name, old, new) in AccessReasons.paired(before.teams, after.teams, name: { $0.metadata.name }) {
+        let teams = AccessReasons.paired(before.teams, after.teams, name: { $0.metadata.name })
+        for (name, old, new) in teams {
             guard let old, let new else { continue }
             compare(old, new, name: name, policies: (oldPolicy, newPolicy), into: &groups)
         }
         // Teams whose own setting did not change still follow a changed gateway default.
         if oldPolicy.dataRetention != newPolicy.dataRetention {
-            let changedTeams = Set(
-                AccessReasons.paired(before.teams, after.teams, name: { $0.metadata.name }).map(\.0))
+            let changedTeams = Set(teams.map(\.0))
             for team in after.teams where team.dataRetention == nil && !changedTeams.contains(team.metadata.name) {
                 retention(oldPolicy.dataRetention, newPolicy.dataRetention, team: team.metadata.name, into: &groups)
             }

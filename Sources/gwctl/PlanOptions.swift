@@ -41,14 +41,9 @@ struct PlanOptions: ParsableArguments {
         }
         switch outcome {
         case .invalid(let diagnostics):
-            let colored = Terminal.supportsColor(fileDescriptor: STDERR_FILENO)
-            Terminal.write(DiagnosticRenderer.text(diagnostics, colored: colored), to: .standardError)
-            Terminal.write(
-                "invalid: \(DiagnosticRenderer.summary(diagnostics)); nothing was planned\n", to: .standardError)
-            throw ExitCode(1)
+            throw Terminal.rejected(diagnostics, nothingWas: "planned")
         case .planned(let plan, let desired, let references, let warnings):
-            let colored = Terminal.supportsColor(fileDescriptor: STDERR_FILENO)
-            Terminal.write(DiagnosticRenderer.text(warnings, colored: colored), to: .standardError)
+            Terminal.write(warnings)
             return (plan, desired, references, session.target)
         }
     }

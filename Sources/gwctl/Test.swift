@@ -30,7 +30,6 @@ struct TestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let session = AccessTestSession(paths: paths, live: live ? try targetOptions.target() : nil)
-        let colored = Terminal.supportsColor(fileDescriptor: STDERR_FILENO)
         let outcome: AccessTestSession.Outcome
         do {
             outcome = try await session.run()
@@ -40,12 +39,9 @@ struct TestCommand: AsyncParsableCommand {
         }
         switch outcome {
         case .invalid(let diagnostics):
-            Terminal.write(DiagnosticRenderer.text(diagnostics, colored: colored), to: .standardError)
-            Terminal.write(
-                "invalid: \(DiagnosticRenderer.summary(diagnostics)); nothing was tested\n", to: .standardError)
-            throw ExitCode(1)
+            throw Terminal.rejected(diagnostics, nothingWas: "tested")
         case .ran(let results, let target, let warnings):
-            Terminal.write(DiagnosticRenderer.text(warnings, colored: colored), to: .standardError)
+            Terminal.write(warnings)
             guard !results.isEmpty else {
                 print("No access tests (kind: AccessTest) in the manifests.")
                 return
