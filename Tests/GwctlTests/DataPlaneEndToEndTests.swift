@@ -81,9 +81,10 @@ struct DataPlaneEndToEndTests {
             #expect(scenario.upstreamB.received.map(\.credential) == [DataPlaneScenario.systemSecretB])
             let usage = try await scenario.admin.usage(team: "paying")
             #expect(usage.map(\.provider) == ["upstream-b"])
-            #expect(usage.first?.credentialKind == .system)
+            let record = try #require(usage.first)
+            #expect(record.credentialKind == .system)
             // System-credential spend is paid from credits.
-            let cost = usage.first?.costMicroUSD ?? 0
+            let cost = record.costMicroUSD
             let balance = try await scenario.admin.credits(team: "paying").balanceMicroUSD
             #expect(balance == 1_000_000 - cost)
 
@@ -96,7 +97,7 @@ struct DataPlaneEndToEndTests {
             #expect(
                 report.stdout.split(separator: "\r\n").map(String.init) == [
                     "provider,requests,input_tokens,output_tokens,credits_usd,byok_usd",
-                    "upstream-b,1,\(usage[0].inputTokens),\(usage[0].outputTokens),\(dollars),0.000000",
+                    "upstream-b,1,\(record.inputTokens),\(record.outputTokens),\(dollars),0.000000",
                 ])
         }
     }
@@ -144,8 +145,8 @@ struct DataPlaneEndToEndTests {
             #expect(failing.json.path("error.code") as? String == "upstream_error")
             #expect(failing.json.path("error.gateway.layer") as? String == "upstream")
 
-            scenario.upstreamA.behaviour = MockUpstream.Behaviour(stallSeconds: 3)
-            scenario.upstreamB.behaviour = MockUpstream.Behaviour(stallSeconds: 3)
+            scenario.upstreamA.behaviour = MockUpstream.Behaviour(stallSeconds: 8)
+            scenario.upstreamB.behaviour = MockUpstream.Behaviour(stallSeconds: 8)
             let stalled = try await scenario.call(
                 "/v1/chat/completions", key: "paying/app", body: DataPlaneScenario.chat("acme/chat"))
             #expect(stalled.status == 504)

@@ -183,7 +183,7 @@ struct DataPlaneScenario {
         let server = try BuiltProduct("gatewayd").start(
             [
                 "serve", "--state", "state.db", "--init", "--port", "0", "--port-file", portFile,
-                "--upstream-timeout", "2",
+                "--upstream-timeout", "5",
             ], directory: directory)
         defer { _ = server.terminate() }
         let port = try server.waitForFile(portFile)
