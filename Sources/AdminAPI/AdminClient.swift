@@ -101,6 +101,19 @@ public struct AdminClient: GatewayAdmin {
         }
     }
 
+    /// Served requests at or after `since`, grouped for a replay.
+    public func traffic(since: Timestamp) async throws -> [TrafficGroup] {
+        try await retry.run {
+            switch try await call({
+                try await client.getTraffic(
+                    query: .init(since: Date(timeIntervalSince1970: TimeInterval(since.seconds))))
+            }) {
+            case .ok(let ok): return try ok.body.json.groups
+            case .default(let status, let error): throw Self.error(status, try? error.body.json)
+            }
+        }
+    }
+
     /// A team's credit balance.
     public func credits(team: String) async throws -> CreditBalance {
         try await retry.run {

@@ -22,6 +22,9 @@ public enum MarkdownRenderer {
         if let access = plan.access, !access.isEmpty {
             out += accessMarkdown(access)
         }
+        if let replay = plan.replay {
+            out += replayMarkdown(replay)
+        }
         if !plan.hasChanges {
             out += "No changes. The gateway matches the manifests.\n"
         } else {
@@ -72,6 +75,17 @@ public enum MarkdownRenderer {
             out += "\n"
         }
         return out
+    }
+
+    /// The replay as a list under its own heading.
+    static func replayMarkdown(_ replay: TrafficReplay) -> String {
+        var out = "#### Replay\n\n\(escape(replay.heading)).\n\n"
+        for line in replay.lines {
+            out += "- `\(line.symbol)` \(escape(line.text))\n"
+            for detail in line.details { out += "  - \(escape(detail))\n" }
+        }
+        if let note = replay.driftNote { out += "\n_\(escape(note))._\n" }
+        return out + "\n"
     }
 
     private static func escape(_ text: String) -> String {

@@ -16,6 +16,8 @@ public struct Plan: Sendable, Hashable, Codable {
     public var errors: [String]
     /// What the plan changes in who can reach what; nil when it was not computed (`--no-access`).
     public var access: AccessReview?
+    /// The recorded traffic decided again under the planned state; nil unless asked (`--replay`).
+    public var replay: TrafficReplay?
 
     public init(
         target: String, stateRevision: Int64, actions: [PlannedAction], unmanaged: [ResourceRef], errors: [String],

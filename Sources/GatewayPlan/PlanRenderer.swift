@@ -42,6 +42,9 @@ public enum PlanRenderer {
         if let access = plan.access, !access.isEmpty {
             out += "\n" + accessText(access, style: style)
         }
+        if let replay = plan.replay {
+            out += "\n" + replayText(replay, style: style)
+        }
         if !plan.unmanaged.isEmpty {
             out += "\nNot managed by gwctl (left alone; `gwctl export` adopts them):\n"
             for ref in plan.unmanaged { out += "  \(ref)\n" }
@@ -77,6 +80,18 @@ public enum PlanRenderer {
                 for detail in entry.details { out += "        \(detail)\n" }
             }
         }
+        return out
+    }
+
+    /// The replay: its heading, then one line per kind of change with its details.
+    static func replayText(_ replay: TrafficReplay, style: (String, String) -> String) -> String {
+        var out = replay.heading + ":\n"
+        for line in replay.lines {
+            let text = "  \(line.symbol) \(line.text)"
+            out += (line.symbol == "!" || line.symbol == "-" ? style("33;1", text) : text) + "\n"
+            for detail in line.details { out += "      \(detail)\n" }
+        }
+        if let note = replay.driftNote { out += "  (\(note))\n" }
         return out
     }
 

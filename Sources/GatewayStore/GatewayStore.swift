@@ -34,6 +34,9 @@ public protocol GatewayStore: SpendLedger, SecretVault {
     func recordUsage(_ records: [UsageRecord]) async throws
     /// Usage at or after `since`, oldest first, optionally for one team.
     func usage(since: Timestamp, team: String?) async throws -> [UsageRecord]
+    /// Usage at or after `since` grouped for a replay, grouped where the rows are (a million
+    /// records are never decoded one by one).
+    func traffic(since: Timestamp) async throws -> [TrafficGroup]
     /// The hash and identity of every API key: the data plane's authentication index.
     func apiKeyHashes() async throws -> [APIKeyHash]
     /// Moves keys' `lastUsedAt` forward (never back). Not configuration: no revision, no audit entry.

@@ -12,10 +12,11 @@ extension PostgresGatewayStore {
                 try await connection.query(
                     """
                     INSERT INTO usage_records (request_id, team, key_name, model, provider, credential_kind,
-                        credential_name, input_tokens, output_tokens, cost_micro_usd, at)
+                        credential_name, input_tokens, output_tokens, cost_micro_usd, at, requested_model, endpoint)
                     VALUES (\(usage.requestID), \(usage.team), \(usage.key), \(usage.model), \(usage.provider),
                         \(usage.credentialKind.rawValue), \(usage.credentialName), \(Int64(usage.inputTokens)),
-                        \(Int64(usage.outputTokens)), \(usage.costMicroUSD), \(usage.at.description))
+                        \(Int64(usage.outputTokens)), \(usage.costMicroUSD), \(usage.at.description),
+                        \(usage.requestedModel), \(usage.endpoint?.rawValue))
                     """, logger: logger)
                 // BYOK spend is the team's own: only system-credential spend is paid from credits.
                 guard usage.credentialKind == .system, usage.costMicroUSD != 0 else { continue }
@@ -47,22 +48,51 @@ extension PostgresGatewayStore {
         let rows = try await client.query(
             """
             SELECT request_id, team, key_name, model, provider, credential_kind, credential_name,
-                input_tokens, output_tokens, cost_micro_usd, at
+                input_tokens, output_tokens, cost_micro_usd, at, requested_model, endpoint
             FROM usage_records WHERE at >= \(since.description) AND (\(team)::text IS NULL OR team = \(team))
             ORDER BY id
             """, logger: logger)
         var records: [UsageRecord] = []
-        for try await (requestID, team, key, model, provider, kind, credential, input, output, cost, at) in rows.decode(
-            (String, String, String, String, String, String, String?, Int64, Int64, Int64, String).self)
+        for try await (
+            requestID, team, key, model, provider, kind, credential, input, output, cost, at, asked, endpoint
+        )
+            in rows.decode(
+                (String, String, String, String, String, String, String?, Int64, Int64, Int64, String, String?, String?)
+                    .self)
         {
             records.append(
                 UsageRecord(
                     requestID: requestID, team: team, key: key, model: model, provider: provider,
                     credentialKind: UsageRecord.CredentialKind(rawValue: kind) ?? .system, credentialName: credential,
                     inputTokens: Int(input), outputTokens: Int(output), costMicroUSD: cost,
-                    at: Timestamp(rfc3339: at) ?? Timestamp(seconds: 0)))
+                    at: Timestamp(rfc3339: at) ?? Timestamp(seconds: 0), requestedModel: asked,
+                    endpoint: endpoint.flatMap(ExplainRequest.Endpoint.init(rawValue:))))
         }
         return records
+    }
+
+    public func traffic(since: Timestamp) async throws -> [TrafficGroup] {
+        let rows = try await client.query(
+            """
+            SELECT team, key_name, COALESCE(requested_model, model) AS asked, COALESCE(endpoint, 'chat') AS called,
+                provider, credential_kind, credential_name, COUNT(*)::bigint,
+                SUM(input_tokens)::bigint, SUM(output_tokens)::bigint, SUM(cost_micro_usd)::bigint
+            FROM usage_records WHERE at >= \(since.description)
+            GROUP BY team, key_name, asked, called, provider, credential_kind, credential_name
+            ORDER BY team, key_name, asked, called, provider, credential_kind, credential_name
+            """, logger: logger)
+        var groups: [TrafficGroup] = []
+        for try await (team, key, asked, endpoint, provider, kind, credential, requests, input, output, cost)
+            in rows.decode((String, String, String, String, String, String, String?, Int64, Int64, Int64, Int64).self)
+        {
+            groups.append(
+                TrafficGroup(
+                    team: team, key: key, requestedModel: asked,
+                    endpoint: ExplainRequest.Endpoint(rawValue: endpoint) ?? .chat, provider: provider,
+                    credentialKind: UsageRecord.CredentialKind(rawValue: kind) ?? .system, credentialName: credential,
+                    requests: Int(requests), inputTokens: Int(input), outputTokens: Int(output), costMicroUSD: cost))
+        }
+        return groups
     }
 
     public func spend(team: String, key: String?, since: Timestamp) async throws -> Int64 {

@@ -132,6 +132,15 @@ enum PostgresMigrations {
                 "CREATE INDEX changeset_replays_by_time ON changeset_replays (created_at)",
             ]
         ),
+        // What a replay decides again: the model asked for before rewrites, and the endpoint.
+        (
+            "v3-usage-requested-model",
+            [
+                "ALTER TABLE usage_records ADD COLUMN requested_model TEXT",
+                "ALTER TABLE usage_records ADD COLUMN endpoint TEXT",
+                "CREATE INDEX usage_by_time ON usage_records (at)",
+            ]
+        ),
     ]
 
     /// Applies every migration not yet applied, each in the transaction that records it.

@@ -34,4 +34,8 @@ public struct EmbeddedAdmin: GatewayAdmin {
     public func usage(since: Timestamp?, team: String?) async throws -> [UsageRecord] {
         try await store.usage(since: since ?? Timestamp(seconds: Timestamp.now.seconds - 7 * 86_400), team: team)
     }
+
+    public func traffic(since: Timestamp) async throws -> [TrafficGroup] {
+        try await store.traffic(since: since)
+    }
 }

@@ -14,12 +14,16 @@ public struct PlanSession: Sendable {
     public var resolver: SecretResolver
     /// Whether the plan carries the access review (every affected key's reach before and after).
     public var accessReview: Bool
+    /// The window of recorded traffic to decide again under the planned state (`7d`, `24h`, or
+    /// an RFC 3339 instant); nil: no replay.
+    public var replay: String?
 
     public init(
         paths: [String], target: GatewayTarget, options: Planner.Options, resolver: SecretResolver = SecretResolver(),
-        accessReview: Bool = true
+        accessReview: Bool = true, replay: String? = nil
     ) {
         self.accessReview = accessReview
+        self.replay = replay
         self.paths = paths
         self.target = target
         self.options = options
@@ -77,8 +81,40 @@ public struct PlanSession: Sendable {
             plan.access = AccessDiff.review(plan, actual: actual, desired: desired, references: references)
         }
         guard await linted() else { return .invalid(manifests.diagnostics) }
+        if let window = replay {
+            plan.replay = try await self.replay(window, plan: plan, actual: actual, desired: desired)
+        }
         return .planned(
             plan, desired: desired, references: references,
             warnings: manifests.diagnostics)
+    }
+
+    /// The traffic the gateway served in `window`, decided again under the planned state.
+    private func replay(
+        _ window: String, plan: Plan, actual: GatewayState, desired: DesiredRecords
+    ) async throws
+        -> TrafficReplay
+    {
+        let now = Timestamp.now
+        guard let since = UsageReport.parseSince(window, now: now) else {
+            throw PlanSessionError.invalidReplayWindow(window)
+        }
+        let groups = try await target.reader()?.traffic(since: since) ?? []
+        let replayer = TrafficReplayer(
+            live: actual, planned: plan.plannedState(from: actual, desired: desired), now: now)
+        return replayer.replay(groups, window: window, since: since)
+    }
+}
+
+/// Why a plan session could not run, beyond the manifests' own diagnostics.
+public enum PlanSessionError: Error, Sendable, CustomStringConvertible {
+    /// `--replay` was not a window gwctl reads.
+    case invalidReplayWindow(String)
+
+    public var description: String {
+        switch self {
+        case .invalidReplayWindow(let window):
+            return "the replay window '\(window)' must look like 7d, 24h, 30m or 2026-11-01T00:00:00Z"
+        }
     }
 }

@@ -15,9 +15,17 @@ struct PlanOptions: ParsableArguments {
         inversion: .prefixedNo,
         help: "Show the access review: what each affected key gains or loses, and spend exposure.")
     var access = true
+    @Option(
+        help: ArgumentHelp(
+            "Decide the requests the gateway served in this window again under the planned state: 7d, 24h, 30m, or an RFC 3339 instant.",
+            valueName: "window"))
+    var replay: String?
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one manifest file or directory") }
+        if let replay, UsageReport.parseSince(replay) == nil {
+            throw ValidationError("--replay must look like 7d, 24h, 30m or 2026-11-01T00:00:00Z")
+        }
         if let maxDeletes, maxDeletes < 0 { throw ValidationError("--max-deletes must not be negative") }
     }
 
@@ -26,7 +34,7 @@ struct PlanOptions: ParsableArguments {
         return PlanSession(
             paths: paths, target: target,
             options: Planner.Options(maxDeletes: maxDeletes, teams: teams.isEmpty ? nil : Set(teams)),
-            accessReview: access)
+            accessReview: access, replay: replay)
     }
 
     /// Runs the session; prints diagnostics and exits 1 when the manifests or secrets are invalid.

@@ -41,6 +41,13 @@ struct AdminHTTPTests {
             try await client.execute(
                 uri: "/admin/v1/state", method: .get, headers: Self.headers(GatewayFixture.readerToken)
             ) { #expect($0.status == .ok) }
+            // A replay's traffic is a read: readers may ask for it.
+            try await client.execute(
+                uri: "/admin/v1/usage/traffic", method: .get, headers: Self.headers(GatewayFixture.readerToken)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("\"groups\""))
+            }
             try await client.execute(
                 uri: "/admin/v1/changesets", method: .post,
                 headers: Self.headers(GatewayFixture.readerToken, json: true),

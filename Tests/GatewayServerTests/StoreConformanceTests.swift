@@ -182,6 +182,54 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test(arguments: StoreBackend.allCases)
+    func trafficGroupsWhatAReplayDecidesAlikeAndKeepsTheModelAskedFor(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            _ = try await store.apply(Self.base, actor: "test")
+            let now = Timestamp.now
+            var rewritten = usage("r1", kind: .system, cost: 100, at: now)
+            rewritten.requestedModel = "mock/old"
+            rewritten.endpoint = .chat
+            var again = usage("r2", kind: .system, cost: 250, at: now)
+            again.requestedModel = "mock/old"
+            again.endpoint = .chat
+            var embedding = usage("r3", kind: .teamBYOK, cost: 40, at: now)
+            embedding.endpoint = .embeddings
+            // Written before gatewayd kept the model asked for: replayed as the model served, on chat.
+            let legacy = usage("r4", kind: .system, cost: 7, at: now)
+            let old = usage("r5", kind: .system, cost: 1, at: Timestamp(seconds: now.seconds - 3_600))
+            try await store.recordUsage([rewritten, again, embedding, legacy, old])
+
+            #expect(
+                try await store.usage(since: now, team: nil).map(\.requestedModel) == [
+                    "mock/old", "mock/old", nil, nil,
+                ])
+            #expect(try await store.usage(since: now, team: nil).map(\.endpoint) == [.chat, .chat, .embeddings, nil])
+            let groups = try await store.traffic(since: now)
+            #expect(
+                groups == [
+                    TrafficGroup(
+                        team: "payments", key: "checkout", requestedModel: "mock/echo", endpoint: .chat,
+                        provider: "mock",
+                        credentialKind: .system, requests: 1, inputTokens: 10, outputTokens: 20, costMicroUSD: 7),
+                    TrafficGroup(
+                        team: "payments", key: "checkout", requestedModel: "mock/echo", endpoint: .embeddings,
+                        provider: "mock", credentialKind: .teamBYOK, credentialName: "byok", requests: 1,
+                        inputTokens: 10,
+                        outputTokens: 20, costMicroUSD: 40),
+                    TrafficGroup(
+                        team: "payments", key: "checkout", requestedModel: "mock/old", endpoint: .chat,
+                        provider: "mock",
+                        credentialKind: .system, requests: 2, inputTokens: 20, outputTokens: 40, costMicroUSD: 350),
+                ])
+            // The store's grouping and the model's agree.
+            #expect(
+                Set(groups)
+                    == Set(TrafficGroup.grouping(try await store.usage(since: now, team: nil))))
+            #expect(try await store.traffic(since: Timestamp(seconds: 0)).map(\.requests).reduce(0, +) == 5)
+        }
+    }
+
     static func usage(
         _ id: String, kind: UsageRecord.CredentialKind, cost: Int64, at: Timestamp
     ) -> UsageRecord {

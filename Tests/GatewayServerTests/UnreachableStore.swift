@@ -65,6 +65,11 @@ final class UnreachableStore: GatewayStore {
         try available()
         return try await inner.usage(since: since, team: team)
     }
+
+    func traffic(since: Timestamp) async throws -> [TrafficGroup] {
+        try available()
+        return try await inner.traffic(since: since)
+    }
     func apiKeyHashes() async throws -> [APIKeyHash] {
         try available()
         return try await inner.apiKeyHashes()

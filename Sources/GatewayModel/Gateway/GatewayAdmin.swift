@@ -12,6 +12,8 @@ public protocol GatewayAdmin: Sendable {
     func explain(_ request: ExplainRequest) async throws -> Explanation
     /// Usage records at or after `since` (nil: the last 7 days), optionally of one team, oldest first.
     func usage(since: Timestamp?, team: String?) async throws -> [UsageRecord]
+    /// The requests served at or after `since`, grouped for a replay (`TrafficGroup`).
+    func traffic(since: Timestamp) async throws -> [TrafficGroup]
 }
 
 /// Why a gateway refused a request, in terms a CLI can act on.

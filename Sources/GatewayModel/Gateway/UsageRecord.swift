@@ -13,7 +13,13 @@ public struct UsageRecord: Sendable, Hashable, Codable {
     public var requestID: String
     public var team: String
     public var key: String
+    /// The canonical model served: the one asked for, after the policy's rewrites.
     public var model: String
+    /// The model the client asked for, before rewrites; what a replay decides again. Nil in
+    /// records written before gatewayd kept it (a replay then takes `model`).
+    public var requestedModel: String?
+    /// The data-plane endpoint called; nil in records written before gatewayd kept it (chat).
+    public var endpoint: ExplainRequest.Endpoint?
     public var provider: String
     public var credentialKind: CredentialKind
     /// The team credential used, for `teamBYOK`.
@@ -26,8 +32,11 @@ public struct UsageRecord: Sendable, Hashable, Codable {
     public init(
         requestID: String, team: String, key: String, model: String, provider: String,
         credentialKind: CredentialKind, credentialName: String? = nil, inputTokens: Int, outputTokens: Int,
-        costMicroUSD: Int64, at: Timestamp = .now
+        costMicroUSD: Int64, at: Timestamp = .now, requestedModel: String? = nil,
+        endpoint: ExplainRequest.Endpoint? = nil
     ) {
+        self.requestedModel = requestedModel
+        self.endpoint = endpoint
         self.requestID = requestID
         self.team = team
         self.key = key

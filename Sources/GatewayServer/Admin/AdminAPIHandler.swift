@@ -208,6 +208,19 @@ struct AdminAPIHandler: APIProtocol {
         }
     }
 
+    func getTraffic(_ input: Operations.GetTraffic.Input) async throws -> Operations.GetTraffic.Output {
+        do {
+            let since =
+                input.query.since.map { Timestamp(seconds: Int64($0.timeIntervalSince1970.rounded(.down))) }
+                ?? Timestamp(seconds: Timestamp.now.seconds - 7 * 86_400)
+            await usageWriter.flush()
+            return .ok(.init(body: .json(.init(groups: try await store.traffic(since: since)))))
+        } catch {
+            let (status, body) = failure(error)
+            return .default(statusCode: status, body)
+        }
+    }
+
     /// The status and stable error body for a failure.
     private func failure(_ error: any Error) -> (Int, Components.Responses._Error) {
         func body(

@@ -19,6 +19,7 @@ public struct RouteTable: Sendable {
         ("/admin/v1/explain", [.post]),
         ("/admin/v1/audit", [.get]),
         ("/admin/v1/usage", [.get]),
+        ("/admin/v1/usage/traffic", [.get]),
     ])
 
     /// The data plane's paths (OpenAI- and Anthropic-compatible).

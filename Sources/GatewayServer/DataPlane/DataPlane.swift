@@ -112,7 +112,8 @@ struct DataPlane: Sendable {
         headers[DataPlaneHeaders.servedBy] = served.candidate.provider
         headers[DataPlaneHeaders.credential] = served.candidate.credentialKind.rawValue
         func answer(_ body: ByteBuffer, usage: TokenUsage) async -> Response {
-            await account(admission, served.candidate, usage, requestID: requestID, snapshot: snapshot)
+            await account(
+                admission, served.candidate, usage, requestID: requestID, endpoint: endpoint, snapshot: snapshot)
             log(requestID, admission, served: served.candidate, usage: usage, started: started)
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
@@ -137,7 +138,8 @@ struct DataPlane: Sendable {
                             metadata: ["requestId": .string(requestID), "reason": "\(error)"])
                     }
                     await plane.account(
-                        admission, served.candidate, meter.usage, requestID: requestID, snapshot: snapshot)
+                        admission, served.candidate, meter.usage, requestID: requestID, endpoint: endpoint,
+                        snapshot: snapshot)
                     plane.log(requestID, admission, served: served.candidate, usage: meter.usage, started: started)
                     try await writer.finish(nil)
                 })
@@ -147,7 +149,7 @@ struct DataPlane: Sendable {
     /// Queues the usage record (which debits credits for system-credential spend) and charges token rate limits.
     func account(
         _ admission: Admission, _ candidate: RouteCandidate, _ usage: TokenUsage, requestID: String,
-        snapshot: GatewaySnapshot
+        endpoint: AdmissionRequest.Endpoint, snapshot: GatewaySnapshot
     ) async {
         guard let team = admission.team, let key = admission.key else { return }
         let pricing = snapshot.offers(of: candidate.model).first { $0.provider.metadata.name == candidate.provider }?
@@ -158,7 +160,8 @@ struct DataPlane: Sendable {
             requestID: requestID, team: team.metadata.name, key: key.name, model: candidate.model,
             provider: candidate.provider, credentialKind: candidate.credentialKind,
             credentialName: candidate.credentialName, inputTokens: usage.input, outputTokens: usage.output,
-            costMicroUSD: cost)
+            costMicroUSD: cost, requestedModel: admission.requestedModel,
+            endpoint: ExplainRequest.Endpoint(rawValue: endpoint.rawValue))
         spend.charge(record)
         usageWriter.note(record)
     }

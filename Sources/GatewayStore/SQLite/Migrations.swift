@@ -108,6 +108,15 @@ enum Migrations {
                     CREATE INDEX changeset_replays_by_time ON changeset_replays (created_at);
                     """)
         }
+        // What a replay decides again: the model asked for before rewrites, and the endpoint.
+        migrator.registerMigration("v3-usage-requested-model") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE usage_records ADD COLUMN requested_model TEXT;
+                    ALTER TABLE usage_records ADD COLUMN endpoint TEXT;
+                    CREATE INDEX usage_by_time ON usage_records (at);
+                    """)
+        }
         return migrator
     }
 }

@@ -9,15 +9,15 @@ extension SQLiteGatewayStore {
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO usage_records (request_id, team, key_name, model, provider, credential_kind,
-                        credential_name, input_tokens, output_tokens, cost_micro_usd, at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        credential_name, input_tokens, output_tokens, cost_micro_usd, at, requested_model, endpoint)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             var ledger = CreditLedger(db)
             for usage in records {
                 try insert.execute(arguments: [
                     usage.requestID, usage.team, usage.key, usage.model, usage.provider, usage.credentialKind.rawValue,
                     usage.credentialName, usage.inputTokens, usage.outputTokens, usage.costMicroUSD,
-                    usage.at.description,
+                    usage.at.description, usage.requestedModel, usage.endpoint?.rawValue,
                 ])
                 // BYOK spend is the team's own: only system-credential spend is paid from credits.
                 guard usage.credentialKind == .system, usage.costMicroUSD != 0 else { continue }
@@ -59,7 +59,32 @@ extension SQLiteGatewayStore {
                     credentialKind: UsageRecord.CredentialKind(rawValue: row["credential_kind"]) ?? .system,
                     credentialName: row["credential_name"], inputTokens: row["input_tokens"],
                     outputTokens: row["output_tokens"], costMicroUSD: row["cost_micro_usd"],
-                    at: Timestamp(rfc3339: row["at"]) ?? Timestamp(seconds: 0))
+                    at: Timestamp(rfc3339: row["at"]) ?? Timestamp(seconds: 0), requestedModel: row["requested_model"],
+                    endpoint: (row["endpoint"] as String?).flatMap(ExplainRequest.Endpoint.init(rawValue:)))
+            }
+        }
+    }
+
+    public func traffic(since: Timestamp) async throws -> [TrafficGroup] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT team, key_name, COALESCE(requested_model, model) AS asked, COALESCE(endpoint, 'chat') AS called,
+                        provider, credential_kind, credential_name, COUNT(*) AS requests,
+                        SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,
+                        SUM(cost_micro_usd) AS cost
+                    FROM usage_records WHERE at >= ?
+                    GROUP BY team, key_name, asked, called, provider, credential_kind, credential_name
+                    ORDER BY team, key_name, asked, called, provider, credential_kind, credential_name
+                    """, arguments: [since.description]
+            ).map { row in
+                TrafficGroup(
+                    team: row["team"], key: row["key_name"], requestedModel: row["asked"],
+                    endpoint: ExplainRequest.Endpoint(rawValue: row["called"]) ?? .chat, provider: row["provider"],
+                    credentialKind: UsageRecord.CredentialKind(rawValue: row["credential_kind"]) ?? .system,
+                    credentialName: row["credential_name"], requests: row["requests"],
+                    inputTokens: row["input_tokens"], outputTokens: row["output_tokens"], costMicroUSD: row["cost"])
             }
         }
     }
