@@ -100,8 +100,7 @@ public struct PlanSession: Sendable {
             throw PlanSessionError.invalidReplayWindow(window)
         }
         let groups = try await target.reader()?.traffic(since: since) ?? []
-        let replayer = TrafficReplayer(
-            live: actual, planned: plan.plannedState(from: actual, desired: desired), now: now)
+        let replayer = TrafficReplayer(plan: plan, live: actual, desired: desired, now: now)
         return replayer.replay(groups, window: window, since: since)
     }
 }

@@ -150,6 +150,11 @@ public enum AccessDiff {
             }
         }
 
+        /// Whether the plan can change what the key `team/name` reaches.
+        func contains(team: String, key: String) -> Bool {
+            everything || teams.contains(team) || (!keys.isEmpty && keys.contains(.apiKey(team: team, name: key)))
+        }
+
         /// Those of `keys` the plan itself creates, changes or deletes.
         func planned(_ records: [APIKeyRecord]) -> [APIKeyRecord] {
             guard !keys.isEmpty else { return [] }

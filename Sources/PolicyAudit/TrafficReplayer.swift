@@ -10,11 +10,27 @@ import GatewayPlan
 public struct TrafficReplayer: Sendable {
     private let live: AdmissionPolicy
     private let planned: AdmissionPolicy
+    /// The keys whose decisions the change can move; the others are decided once, under the live state.
+    private let scope: AccessDiff.Scope?
     public let now: Timestamp
 
+    /// Replays under `planned`, deciding every key under both states.
     public init(live: GatewayState, planned: GatewayState, now: Timestamp = .now) {
+        self.init(live: live, planned: planned, scope: nil, now: now)
+    }
+
+    /// Replays under the state `plan` leaves, deciding under both states only the keys the plan
+    /// can affect (as the access review does).
+    public init(plan: Plan, live: GatewayState, desired: DesiredRecords, now: Timestamp = .now) {
+        self.init(
+            live: live, planned: plan.plannedState(from: live, desired: desired), scope: AccessDiff.Scope(plan),
+            now: now)
+    }
+
+    private init(live: GatewayState, planned: GatewayState, scope: AccessDiff.Scope?, now: Timestamp) {
         self.live = AdmissionPolicy(snapshot: GatewaySnapshot(state: live, keyHashes: [], keysByName: true))
         self.planned = AdmissionPolicy(snapshot: GatewaySnapshot(state: planned, keyHashes: [], keysByName: true))
+        self.scope = scope
         self.now = now
     }
 
@@ -58,14 +74,15 @@ public struct TrafficReplayer: Sendable {
                 key: key, model: group.requestedModel, endpoint: group.endpoint,
                 carriesCredential: group.credentialKind == .requestBYOK)
             let before = decision(question, by: live, cache: &liveDecisions)
-            let after = decision(question, by: planned, cache: &plannedDecisions)
+            let affected = scope?.contains(team: group.team, key: group.key) ?? true
+            let after = affected ? decision(question, by: planned, cache: &plannedDecisions) : before
             requests += group.requests
             let recorded = Route(
                 provider: group.provider,
                 credential: CredentialUse(kind: group.credentialKind, name: group.credentialName))
             if before.served.map(Self.route) != recorded { drifted += group.requests }
             spend.add(Self.cost(of: group, served: before.served, by: live), before: true)
-            spend.add(Self.cost(of: group, served: after.served, by: planned), before: false)
+            spend.add(Self.cost(of: group, served: after.served, by: affected ? planned : live), before: false)
 
             switch (before.served, after.served) {
             case (_?, nil):

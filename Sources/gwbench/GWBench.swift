@@ -21,7 +21,7 @@ struct GWBench: AsyncParsableCommand {
         subcommands: [
             ValidateBenchmark.self, GenerateManifest.self, AdminBenchmark.self, PlanBenchmark.self, AuditBenchmark.self,
             SharedStateBenchmark.self, DataPlaneBenchmark.self, HotPathBenchmark.self, SoakTest.self, Passthrough.self,
-            MockUpstreamCommand.self,
+            MockUpstreamCommand.self, ReplayBenchmark.self,
         ]
     )
 }

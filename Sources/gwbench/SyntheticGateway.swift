@@ -29,9 +29,11 @@ struct SyntheticGateway {
         store = try StateFiles(statePath: statePath).openStore(environment: [:], create: true)
     }
 
-    /// Plans the manifests against the embedded state.
-    func plan() async throws -> (Plan, DesiredRecords) {
-        let session = PlanSession(paths: [manifest], target: embedded, options: .init(), resolver: resolver)
+    /// Plans the manifests (or `paths`) against the embedded state.
+    func plan(paths: [String]? = nil, accessReview: Bool = true) async throws -> (Plan, DesiredRecords) {
+        let session = PlanSession(
+            paths: paths ?? [manifest], target: embedded, options: .init(), resolver: resolver,
+            accessReview: accessReview)
         guard case .planned(let plan, let desired, _, _) = try await session.run() else {
             throw ValidationError("the synthetic manifests are invalid")
         }

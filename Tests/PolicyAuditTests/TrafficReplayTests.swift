@@ -31,8 +31,7 @@ struct TrafficReplayTests {
         let live = AccessScenario.live()
         let plan = Planner().plan(desired: desired, actual: live, target: "test")
         let replayer = TrafficReplayer(
-            live: live, planned: plan.plannedState(from: live, desired: desired),
-            now: Timestamp(rfc3339: "2026-12-01T00:00:00Z")!)
+            plan: plan, live: live, desired: desired, now: Timestamp(rfc3339: "2026-12-01T00:00:00Z")!)
         return replayer.replay(traffic, window: "7d", since: since)
     }
 
@@ -130,8 +129,7 @@ struct TrafficReplayTests {
         let live = AccessScenario.live()
         var plan = Planner().plan(desired: desired, actual: live, target: "embedded state (golden)")
         plan.replay = TrafficReplayer(
-            live: live, planned: plan.plannedState(from: live, desired: desired),
-            now: Timestamp(rfc3339: "2026-12-01T00:00:00Z")!
+            plan: plan, live: live, desired: desired, now: Timestamp(rfc3339: "2026-12-01T00:00:00Z")!
         ).replay(Self.traffic, window: "7d", since: Self.since)
         for (name, actual) in [
             ("replay-plan.txt", PlanRenderer.text(plan)), ("replay-plan.json", try PlanRenderer.json(plan)),
