@@ -9,8 +9,11 @@ public struct AccessTestSession: Sendable {
     /// The gateway to test; nil tests the manifests' desired state.
     public var live: GatewayTarget?
     public var now: Timestamp
+    /// Reads the manifests (with an environment's variables).
+    public var loader: ManifestLoader
 
-    public init(paths: [String], live: GatewayTarget?, now: Timestamp = .now) {
+    public init(paths: [String], live: GatewayTarget?, now: Timestamp = .now, loader: ManifestLoader = .init()) {
+        self.loader = loader
         self.paths = paths
         self.live = live
         self.now = now
@@ -24,7 +27,7 @@ public struct AccessTestSession: Sendable {
     }
 
     public func run() async throws -> Outcome {
-        let manifests = ManifestLoader().load(paths: paths)
+        let manifests = loader.load(paths: paths)
         guard manifests.isValid else { return .invalid(manifests.diagnostics) }
         let tests = manifests.state.accessTests
         let state: GatewayState

@@ -17,11 +17,14 @@ public struct PlanSession: Sendable {
     /// The window of recorded traffic to decide again under the planned state (`7d`, `24h`, or
     /// an RFC 3339 instant); nil: no replay.
     public var replay: String?
+    /// Reads the manifests (with an environment's variables).
+    public var loader: ManifestLoader
 
     public init(
         paths: [String], target: GatewayTarget, options: Planner.Options, resolver: SecretResolver = SecretResolver(),
-        accessReview: Bool = true, replay: String? = nil
+        accessReview: Bool = true, replay: String? = nil, loader: ManifestLoader = .init()
     ) {
+        self.loader = loader
         self.accessReview = accessReview
         self.replay = replay
         self.paths = paths
@@ -45,7 +48,7 @@ public struct PlanSession: Sendable {
         let target = self.target
         let read: @Sendable () async throws -> GatewayState = { try await target.reader()?.state() ?? GatewayState() }
         let early: Task<GatewayState, any Error>? = target.isLocal ? Task { try await read() } : nil
-        var manifests = ManifestLoader().load(paths: paths)
+        var manifests = loader.load(paths: paths)
         guard manifests.isValid else {
             early?.cancel()
             return .invalid(manifests.diagnostics)

@@ -46,7 +46,7 @@ struct ApplyCommand: AsyncParsableCommand {
             plan = saved.plan
             print("Applying the plan saved in \(options.paths[0]) at \(saved.createdAt).\n")
         } else {
-            let (fresh, desired, _, freshTarget) = try await options.plan()
+            let (fresh, desired, _, freshTarget, _) = try await options.plan()
             (plan, secrets, target) = (fresh, desired.secrets, freshTarget)
         }
         try await apply(plan, secrets: secrets, target: target)

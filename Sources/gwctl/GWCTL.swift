@@ -9,7 +9,7 @@ struct GWCTL: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Validate.self, PlanCommand.self, ApplyCommand.self, DiffCommand.self, ExportCommand.self, Explain.self,
-            UsageCommand.self, AuditCommand.self, TestCommand.self,
+            UsageCommand.self, AuditCommand.self, TestCommand.self, RenderCommand.self,
             Schema.self,
         ]
     )

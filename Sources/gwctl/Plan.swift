@@ -27,7 +27,7 @@ struct PlanCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (plan, desired, references, _) = try await options.plan()
+        let (plan, desired, references, _, paths) = try await options.plan()
         if json {
             print(try PlanRenderer.json(plan), terminator: "")
         } else if markdown {
@@ -37,7 +37,7 @@ struct PlanCommand: AsyncParsableCommand {
                 PlanRenderer.text(plan, colored: Terminal.supportsColor(fileDescriptor: STDOUT_FILENO)), terminator: "")
         }
         if let out {
-            let saved = SavedPlan(plan: plan, paths: options.paths, references: references, secrets: desired.secrets)
+            let saved = SavedPlan(plan: plan, paths: paths, references: references, secrets: desired.secrets)
             try saved.encoded().write(to: URL(fileURLWithPath: out))
             if !json && !markdown { print("Saved the plan to \(out); apply it with `gwctl apply \(out)`.") }
         }
@@ -58,7 +58,7 @@ struct DiffCommand: AsyncParsableCommand {
     @Flag(help: "Print the drift as JSON.") var json = false
 
     func run() async throws {
-        let (plan, _, _, _) = try await options.plan()
+        let (plan, _, _, _, _) = try await options.plan()
         if json {
             print(try PlanRenderer.json(plan), terminator: "")
         } else if plan.hasChanges {

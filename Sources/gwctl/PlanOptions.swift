@@ -7,7 +7,7 @@ import ManifestKit
 
 /// What plan and apply share: manifests, the target, and the plan's safety limits.
 struct PlanOptions: ParsableArguments {
-    @Argument(help: "Manifest files or directories.") var paths: [String]
+    @Argument(help: "Manifest files or directories (default: the --env environment's paths).") var paths: [String] = []
     @OptionGroup var targetOptions: TargetOptions
     @Option(help: "Fail the plan when it would delete more than this many resources.") var maxDeletes: Int?
     @Option(name: .customLong("team"), help: "Limit the plan to this team (repeatable).") var teams: [String] = []
@@ -22,7 +22,9 @@ struct PlanOptions: ParsableArguments {
     var replay: String?
 
     func validate() throws {
-        guard !paths.isEmpty else { throw ValidationError("give at least one manifest file or directory") }
+        guard !paths.isEmpty || targetOptions.environment.isChosen else {
+            throw ValidationError("give at least one manifest file or directory, or an environment with --env")
+        }
         if let replay, UsageReport.parseSince(replay) == nil {
             throw ValidationError("--replay must look like 7d, 24h, 30m or 2026-11-01T00:00:00Z")
         }
@@ -30,15 +32,16 @@ struct PlanOptions: ParsableArguments {
     }
 
     func session() throws -> PlanSession {
-        let target = try targetOptions.target()
+        let workspace = try targetOptions.workspace(paths: paths)
         return PlanSession(
-            paths: paths, target: target,
+            paths: workspace.paths, target: workspace.target,
             options: Planner.Options(maxDeletes: maxDeletes, teams: teams.isEmpty ? nil : Set(teams)),
-            accessReview: access, replay: replay)
+            accessReview: access, replay: replay, loader: workspace.loader)
     }
 
     /// Runs the session; prints diagnostics and exits 1 when the manifests or secrets are invalid.
-    func plan() async throws -> (Plan, DesiredRecords, [ResourceRef: SecretReference], GatewayTarget) {
+    /// Returns the plan, what it was made of, and the paths read.
+    func plan() async throws -> (Plan, DesiredRecords, [ResourceRef: SecretReference], GatewayTarget, [String]) {
         let session = try session()
         let outcome: PlanSession.Outcome
         do {
@@ -52,7 +55,7 @@ struct PlanOptions: ParsableArguments {
             throw Terminal.rejected(diagnostics, nothingWas: "planned")
         case .planned(let plan, let desired, let references, let warnings):
             Terminal.write(warnings)
-            return (plan, desired, references, session.target)
+            return (plan, desired, references, session.target, session.paths)
         }
     }
 }

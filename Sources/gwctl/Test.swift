@@ -17,19 +17,33 @@ struct TestCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Manifest files or directories.") var paths: [String]
+    @Argument(help: "Manifest files or directories (default: the --env environment's paths).") var paths: [String] = []
     @Flag(help: "Test the live gateway's state instead of the manifests' desired state.") var live = false
     @OptionGroup var targetOptions: TargetOptions
 
     func validate() throws {
-        guard !paths.isEmpty else { throw ValidationError("give at least one manifest file or directory") }
+        guard !paths.isEmpty || targetOptions.environment.isChosen else {
+            throw ValidationError("give at least one manifest file or directory, or an environment with --env")
+        }
         if !live, targetOptions.gateway != nil || targetOptions.state != nil {
             throw ValidationError("--gateway and --state choose the gateway for --live; add --live")
         }
     }
 
     func run() async throws {
-        let session = AccessTestSession(paths: paths, live: live ? try targetOptions.target() : nil)
+        let workspaces = try targetOptions.workspaces(paths: paths)
+        var passed = true
+        for workspace in workspaces {
+            if workspaces.count > 1 { print("== environment \(workspace.environment ?? "")") }
+            passed = try await test(workspace) && passed
+        }
+        if !passed { throw ExitCode(1) }
+    }
+
+    /// Runs one workspace's tests and prints them; whether every one passed.
+    private func test(_ workspace: Workspace) async throws -> Bool {
+        let session = AccessTestSession(
+            paths: workspace.paths, live: live ? workspace.target : nil, loader: workspace.loader)
         let outcome: AccessTestSession.Outcome
         do {
             outcome = try await session.run()
@@ -44,10 +58,10 @@ struct TestCommand: AsyncParsableCommand {
             Terminal.write(warnings)
             guard !results.isEmpty else {
                 print("No access tests (kind: AccessTest) in the manifests.")
-                return
+                return true
             }
             print(AccessTestReport.text(results, target: target), terminator: "")
-            if results.contains(where: { !$0.passed }) { throw ExitCode(1) }
+            return results.allSatisfy(\.passed)
         }
     }
 }

@@ -14,18 +14,38 @@ struct Validate: ParsableCommand {
             """
     )
 
-    @Argument(help: "Manifest files or directories.")
-    var paths: [String]
+    @Argument(help: "Manifest files or directories (default: the --env environment's paths).")
+    var paths: [String] = []
 
     @Option(help: "Output format: text (compiler-style, on stderr) or json (on stdout).")
     var format: DiagnosticFormat = .text
 
+    @OptionGroup var environment: EnvironmentOption
+
     func validate() throws {
-        guard !paths.isEmpty else { throw ValidationError("give at least one manifest file or directory") }
+        guard !paths.isEmpty || environment.isChosen else {
+            throw ValidationError("give at least one manifest file or directory, or an environment with --env")
+        }
+        if environment.name == "all", format == .json {
+            throw ValidationError("--env all prints text; validate one environment at a time for --format json")
+        }
     }
 
     func run() throws {
-        var manifests = ManifestLoader().load(paths: paths)
+        let workspaces = try Workspace.resolve(environment: environment.name, paths: paths, gateway: nil, state: nil)
+        var valid = true
+        for workspace in workspaces {
+            if workspaces.count > 1 { print("== environment \(workspace.environment ?? "")") }
+            valid = report(workspace) && valid
+        }
+        // Exit here rather than return: freeing a 100k-key tree node by node costs a third of a
+        // second that the operating system does for free when the process ends.
+        Terminal.flushAndExit(valid ? 0 : 1)
+    }
+
+    /// Validates one workspace's manifests and prints the outcome; whether they are valid.
+    private func report(_ workspace: Workspace) -> Bool {
+        var manifests = workspace.loader.load(paths: workspace.paths)
         ManifestLint.lint(&manifests)
         switch format {
         case .text:
@@ -43,9 +63,7 @@ struct Validate: ParsableCommand {
                 DiagnosticRenderer.json(manifests.diagnostics, extra: [("files", .integer(manifests.files.count))]),
                 terminator: "")
         }
-        // Exit here rather than return: freeing a 100k-key tree node by node costs a third of a
-        // second that the operating system does for free when the process ends.
-        Terminal.flushAndExit(manifests.isValid ? 0 : 1)
+        return manifests.isValid
     }
 }
 

@@ -44,6 +44,11 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Codable, Cus
     public static let duplicateName = DiagnosticCode(rawValue: "duplicate-name")
     public static let multiplePolicies = DiagnosticCode(rawValue: "multiple-policies")
     public static let unknownReference = DiagnosticCode(rawValue: "unknown-reference")
+    // Environments: overlays, variables and the project file.
+    public static let overlayTargetMissing = DiagnosticCode(rawValue: "overlay-target-missing")
+    public static let undefinedVariable = DiagnosticCode(rawValue: "undefined-variable")
+    public static let variableInSecret = DiagnosticCode(rawValue: "variable-in-secret")
+    public static let invalidProject = DiagnosticCode(rawValue: "invalid-project")
     // Access tests (gwctl test, and validate, plan and apply).
     public static let accessTestFailed = DiagnosticCode(rawValue: "access-test-failed")
     // Secret resolution at plan time.

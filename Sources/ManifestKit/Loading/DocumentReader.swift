@@ -5,9 +5,18 @@ struct DocumentReader {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
     private(set) var documents: [ManifestDocument] = []
+    /// Documents marked `patch: true`, not validated until merged into what they patch.
+    private(set) var patches: [ManifestDocument] = []
+    /// Replaces `${var.NAME}` before validation; nil when the file holds no reference.
+    private var substitution: VariableSubstitution?
 
-    init(file: String) {
+    /// `substituting`: the file may hold `${var.NAME}` references, replaced from `variables`
+    /// (nil: no environment is selected, so each reference is an error).
+    init(file: String, substituting: Bool = false, variables: [String: YAMLScalar]? = nil) {
         self.file = file
+        if substituting {
+            substitution = VariableSubstitution(variables: variables) { SourceLocation(file: file, mark: $0) }
+        }
     }
 
     mutating func read(_ stream: YAMLStream) {
@@ -17,6 +26,7 @@ struct DocumentReader {
         for document in stream.documents where !document.isEmpty {
             read(document.root)
         }
+        if let substitution { diagnostics += substitution.diagnostics }
     }
 
     private func diagnostic(for problem: YAMLProblem) -> Diagnostic {
@@ -40,7 +50,8 @@ struct DocumentReader {
         }
     }
 
-    private mutating func read(_ root: YAMLNode) {
+    private mutating func read(_ parsed: YAMLNode) {
+        let root = substitution?.substitute(parsed) ?? parsed
         guard root.mapping != nil else {
             diagnostics.append(
                 .error(
@@ -50,6 +61,11 @@ struct DocumentReader {
             return
         }
         let kind = root["kind"]?.resolvedString.flatMap(ManifestSchema.Kind.init(rawValue:))
+        if root["patch"]?.resolvedBool == true, let kind, let name = root["metadata"]?["name"]?.resolvedString {
+            // Validated once merged: alone, a patch lacks what its base provides.
+            patches.append(ManifestDocument(file: file, kind: kind, name: name, node: root))
+            return
+        }
         var validator = ShapeValidator(file: file)
         validator.validateRoot(root, against: kind.map(ManifestSchema.envelope(for:)) ?? ManifestSchema.envelope)
         diagnostics += validator.diagnostics

@@ -14,14 +14,18 @@ public struct ManifestLoader: Sendable {
         public var maxFileBytes: Int
         /// Pieces a large file is parsed in at once (one per core by default; 1 parses serially).
         public var parallelism: Int
+        /// The selected environment's variables, for `${var.NAME}`; nil when none is selected.
+        public var variables: [String: YAMLScalar]?
 
         public init(
             limits: YAMLLimits = .default, maxFileBytes: Int = 256 << 20,
-            parallelism: Int = min(8, ProcessInfo.processInfo.activeProcessorCount)
+            parallelism: Int = min(8, ProcessInfo.processInfo.activeProcessorCount),
+            variables: [String: YAMLScalar]? = nil
         ) {
             self.limits = limits
             self.maxFileBytes = maxFileBytes
             self.parallelism = parallelism
+            self.variables = variables
         }
     }
 
@@ -63,34 +67,101 @@ public struct ManifestLoader: Sendable {
         return set
     }
 
-    /// Loads manifests already in memory.
+    /// Loads manifests already in memory. A document marked `patch: true` merges into the
+    /// document of its kind and name from an earlier source (`OverlayMerge`).
     public func load(sources: [Source]) -> ManifestSet {
         var diagnostics: [Diagnostic] = []
-        var documents: [ManifestDocument] = []
-        for source in sources {
-            for reader in read(source) {
+        var documents: [(source: Int, document: ManifestDocument)] = []
+        var patches: [(source: Int, document: ManifestDocument)] = []
+        var lines = SourceLines()
+        for (index, source) in sources.enumerated() {
+            var readers = read(source, firstLine: 1)
+            if readers.contains(where: { !$0.patches.isEmpty }) {
+                // Patches merge nodes of two files: this file's lines get a range of their own.
+                let count = source.bytes.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+                readers = read(source, firstLine: lines.reserve(source.path, lineCount: count))
+            }
+            for reader in readers {
                 diagnostics += reader.diagnostics
-                documents += reader.documents
+                documents += reader.documents.map { (index, $0) }
+                patches += reader.patches.map { (index, $0) }
             }
         }
-        var assembler = ManifestAssembler(documents: documents)
+        if !patches.isEmpty {
+            diagnostics += merge(patches, into: &documents, lines: &lines)
+        }
+        var assembler = ManifestAssembler(
+            documents: documents.map { entry in
+                var document = entry.document
+                document.lines = lines
+                return document
+            })
         let (state, kept) = assembler.assemble()
         diagnostics += assembler.diagnostics
+        if !lines.isEmpty {
+            // A merged document is validated again: its base's own diagnostics come twice.
+            var seen: Set<Diagnostic> = []
+            diagnostics = diagnostics.map(lines.real).filter { seen.insert($0).inserted }
+        }
         return ManifestSet(
             state: state, diagnostics: diagnostics.sortedByLocation(), documents: kept, files: sources.map(\.path))
     }
 
+    /// Merges each patch into the latest document of its kind and name from an earlier source,
+    /// and validates what the merge makes; returns the diagnostics of both.
+    private func merge(
+        _ patches: [(source: Int, document: ManifestDocument)],
+        into documents: inout [(source: Int, document: ManifestDocument)], lines: inout SourceLines
+    ) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var merged: Set<Int> = []
+        for (source, patch) in patches {
+            let located = lines
+            guard
+                let target = documents.lastIndex(where: {
+                    $0.source < source && $0.document.kind == patch.kind && $0.document.name == patch.name
+                })
+            else {
+                let names = documents.filter { $0.document.kind == patch.kind }.map(\.document.name)
+                diagnostics.append(
+                    .error(
+                        .overlayTargetMissing, at: SourceLocation(file: patch.file, mark: patch.node.mark),
+                        "patch: no earlier \(patch.kind.rawValue) named '\(patch.name)' to patch"
+                            + DidYouMean.hint(for: patch.name, among: names)))
+                continue
+            }
+            var base = documents[target].document
+            base.lines = located
+            lines.notePatch(
+                at: patch.node.mark.line, of: "\(patch.kind.rawValue) '\(patch.name)'", base: base.nameLocation)
+            var overlay = OverlayMerge { located.location(file: patch.file, mark: $0) }
+            documents[target].document.node = overlay.document(documents[target].document.node, patch.node)
+            diagnostics += overlay.diagnostics
+            merged.insert(target)
+        }
+        for target in merged.sorted() {
+            let document = documents[target].document
+            var validator = ShapeValidator(file: document.file)
+            validator.validateRoot(document.node, against: ManifestSchema.envelope(for: document.kind))
+            diagnostics += validator.diagnostics
+        }
+        return diagnostics
+    }
+
     /// Parses and validates one file; a large one in pieces on every core. A piece with a YAML
     /// syntax error sends the file back to one parser, so problems read exactly as they would.
-    private func read(_ source: Source) -> [DocumentReader] {
+    /// `firstLine` numbers the file's first line (an overlay range, for files holding patches).
+    private func read(_ source: Source, firstLine: Int) -> [DocumentReader] {
         let limits = options.limits
+        let variables = options.variables
+        let substituting = VariableSubstitution.mayReference(source.bytes)
         let chunks = DocumentChunks.split(source.bytes, into: options.parallelism)
         @Sendable func reader(_ bytes: [UInt8], firstLine: Int) -> DocumentReader {
-            var reader = DocumentReader(file: source.path)
+            var reader = DocumentReader(file: source.path, substituting: substituting, variables: variables)
             reader.read(YAMLParser.parse(bytes, limits: limits, firstLine: firstLine))
             return reader
         }
-        guard chunks.count > 1 else { return [reader(source.bytes, firstLine: 1)] }
+        guard chunks.count > 1 else { return [reader(source.bytes, firstLine: firstLine)] }
         let readers = UnsafeMutableBufferPointer<DocumentReader?>.allocate(capacity: chunks.count)
         readers.initialize(repeating: nil)
         defer { readers.deallocate() }
@@ -98,11 +169,11 @@ public struct ManifestLoader: Sendable {
         nonisolated(unsafe) let slots = readers
         DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
             let chunk = chunks[index]
-            slots[index] = reader(Array(source.bytes[chunk.range]), firstLine: chunk.firstLine)
+            slots[index] = reader(Array(source.bytes[chunk.range]), firstLine: firstLine - 1 + chunk.firstLine)
         }
         let pieces = readers.compactMap { $0 }
         guard pieces.allSatisfy({ !$0.diagnostics.contains { $0.code == .yamlSyntax } }) else {
-            return [reader(source.bytes, firstLine: 1)]
+            return [reader(source.bytes, firstLine: firstLine)]
         }
         return pieces
     }

@@ -33,6 +33,10 @@ public enum ManifestSchema {
         Field("kind", .enumeration(Kind.allCases.map(\.rawValue)), required: true, "The kind of resource."),
         Field("metadata", .reference(metadata), required: true, "Name, labels and protection."),
         Field("spec", .anyMapping, required: true, "The resource itself; its shape depends on kind."),
+        Field(
+            "patch", .boolean,
+            "true: an overlay, merged into the resource of this kind and name from an earlier path (mappings merge, lists of named items merge by name or id, null removes a key)."
+        ),
     ])
 
     /// The envelope with `spec` checked as `kind`'s spec.

@@ -93,6 +93,40 @@ public enum ManifestWriter {
         return out
     }
 
+    public static func document(_ test: AccessTest) -> String {
+        var out = header("AccessTest", test.metadata)
+        out += "spec:\n"
+        var select: [String] = []
+        if let teams = test.select.teams { select.append("teams: \(list(teams))") }
+        if let keys = test.select.keys { select.append("keys: \(list(keys))") }
+        if let labels = test.select.labels { select.append("labels: \(map(labels))") }
+        if let tier = test.select.tier { select.append("tier: \(tier.rawValue)") }
+        if let retention = test.select.dataRetention { select.append("dataRetention: \(retention.rawValue)") }
+        if !select.isEmpty { out += "  select: {\(select.joined(separator: ", "))}\n" }
+        if let model = test.model { out += field("model", model, 1) }
+        switch test.expect {
+        case .served(let provider, let credential):
+            let parts = [provider.map { "provider: \(scalar($0))" }, credential.map { "credential: \($0.rawValue)" }]
+            out += "  expect: {served: {\(parts.compactMap { $0 }.joined(separator: ", "))}}\n"
+        case .refused(let code): out += "  expect: {refused: \(scalar(code))}\n"
+        case .zdrOnly: out += "  expect: {holds: zdr-only}\n"
+        case .noSystemCredential: out += "  expect: {holds: no-system-credential}\n"
+        case .budgeted: out += "  expect: {holds: budgeted}\n"
+        }
+        return out
+    }
+
+    /// Every resource of `state` as one multi-document stream: providers, the policy, teams,
+    /// rules, access tests, each sorted by name.
+    public static func documents(_ state: DesiredState) -> String {
+        var documents: [String] = state.providers.sorted { $0.metadata.name < $1.metadata.name }.map(document)
+        if let policy = state.policy { documents.append(document(policy)) }
+        documents += state.teams.sorted { $0.metadata.name < $1.metadata.name }.map(document)
+        documents += state.rules.sorted { $0.metadata.name < $1.metadata.name }.map(document)
+        documents += state.accessTests.sorted { $0.metadata.name < $1.metadata.name }.map(document)
+        return documents.joined(separator: "---\n")
+    }
+
     private static func header(_ kind: String, _ metadata: ResourceMetadata) -> String {
         var out =
             "apiVersion: \(ManifestSchema.apiVersion)\nkind: \(kind)\nmetadata:\n  name: \(scalar(metadata.name))\n"
