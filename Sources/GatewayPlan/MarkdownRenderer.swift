@@ -41,7 +41,10 @@ public enum MarkdownRenderer {
                 for change in action.changes {
                     out += "    \(change.path): \(change.before ?? "(unset)") -> \(change.after ?? "(removed)")\n"
                 }
-                if let secret = action.secret { out += "    secret: (secret \(secret.rawValue))\n" }
+                if let secret = action.secret {
+                    let source = secret == .removed ? "" : action.secretSource.map { " from \($0)" } ?? ""
+                    out += "    secret: (secret \(secret.rawValue))\(source)\n"
+                }
                 for note in action.notes { out += "    # \(note)\n" }
             }
             out += "```\n\n</details>\n"

@@ -77,6 +77,8 @@ public struct PlannedAction: Sendable, Hashable, Codable {
     public var changes: [FieldChange]
     /// Whether the resource's secret is added, changed or removed (values never shown).
     public var secret: SecretChange?
+    /// Where the new secret comes from (`env:NAME`, `file:PATH`), so a reviewer sees it; never the value.
+    public var secretSource: String?
     /// Plain-language consequences ("mints a new secret", "moves from team A to team B", …).
     public var notes: [String]
     /// The operation to send, with its precondition; its `secret` is never set in a plan.

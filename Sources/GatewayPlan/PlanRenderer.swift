@@ -30,9 +30,10 @@ public enum PlanRenderer {
                     case (nil, nil): break
                     }
                 }
+                let source = action.secretSource.map { " from \($0)" } ?? ""
                 switch action.secret {
-                case .added?: out += "      secret: (secret set)\n"
-                case .changed?: out += "      secret: (secret changed)\n"
+                case .added?: out += "      secret: (secret set)\(source)\n"
+                case .changed?: out += "      secret: (secret changed)\(source)\n"
                 case .removed?: out += "      secret: (secret removed)\n"
                 case nil: break
                 }

@@ -80,6 +80,10 @@ public struct PlanSession: Sendable {
         }
         var plan = Planner(options: options).plan(desired: desired, actual: actual, target: target.description)
         let references = SecretResolver.references(in: manifests)
+        let root = resolver.policy?.root
+        for index in plan.actions.indices where plan.actions[index].secret != nil {
+            plan.actions[index].secretSource = references[plan.actions[index].target].map { Self.shown($0, root: root) }
+        }
         if accessReview {
             plan.access = AccessDiff.review(plan, actual: actual, desired: desired, references: references)
         }
@@ -90,6 +94,14 @@ public struct PlanSession: Sendable {
         return .planned(
             plan, desired: desired, references: references,
             warnings: manifests.diagnostics)
+    }
+
+    /// A reference as the reviewer reads it: a file inside the repository by its path from the root.
+    static func shown(_ reference: SecretReference, root: String?) -> String {
+        guard case .file(let path) = reference, let root, path.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
+            return reference.description
+        }
+        return "file:" + path.dropFirst(root.count + (root.hasSuffix("/") ? 0 : 1))
     }
 
     /// The traffic the gateway served in `window`, decided again under the planned state.

@@ -11,12 +11,18 @@ public struct Workspace: Sendable {
     public var paths: [String]
     public var target: GatewayTarget
     public var loader: ManifestLoader
+    /// Resolves secret references under the environment's policy (`SecretPolicy`).
+    public var resolver: SecretResolver
 
-    public init(environment: String? = nil, paths: [String], target: GatewayTarget, loader: ManifestLoader = .init()) {
+    public init(
+        environment: String? = nil, paths: [String], target: GatewayTarget, loader: ManifestLoader = .init(),
+        resolver: SecretResolver = SecretResolver()
+    ) {
         self.environment = environment
         self.paths = paths
         self.target = target
         self.loader = loader
+        self.resolver = resolver
     }
 
     /// The workspaces a command runs on: one, or every environment for `all`.
@@ -65,7 +71,11 @@ public struct Workspace: Sendable {
                 environment: environment.name,
                 paths: paths.isEmpty ? environment.paths.map { Self.shown($0, from: workingDirectory) } : paths,
                 target: target,
-                loader: ManifestLoader(options: .init(variables: environment.variables)))
+                loader: ManifestLoader(options: .init(variables: environment.variables)),
+                resolver: SecretResolver(
+                    policy: SecretPolicy(
+                        root: URL(fileURLWithPath: file).deletingLastPathComponent().path,
+                        folders: environment.secretFolders, variables: environment.secretVariables)))
         }
     }
 }

@@ -36,7 +36,7 @@ struct PlanOptions: ParsableArguments {
         return PlanSession(
             paths: workspace.paths, target: workspace.target,
             options: Planner.Options(maxDeletes: maxDeletes, teams: teams.isEmpty ? nil : Set(teams)),
-            accessReview: access, replay: replay, loader: workspace.loader)
+            resolver: workspace.resolver, accessReview: access, replay: replay, loader: workspace.loader)
     }
 
     /// Runs the session; prints diagnostics and exits 1 when the manifests or secrets are invalid.

@@ -75,7 +75,11 @@ struct ApplyCommandTests {
         let plan = try run(["plan", "acme", "--detailed-exitcode"], in: directory, environment: environment)
         #expect(plan.status == 2)
         #expect(plan.stdout.contains("~ update team/payments\n      budget.limitUSD: 500 → 750\n"))
-        #expect(plan.stdout.contains("~ update credential/legal/azure-legal\n      secret: (secret changed)\n"))
+        // Where the new secret comes from, never its value.
+        #expect(
+            plan.stdout.contains(
+                "~ update credential/legal/azure-legal\n      secret: (secret changed) from env:LEGAL_AZURE_OPENAI_KEY\n"
+            ))
         #expect(plan.stdout.contains("Plan: 0 to create, 2 to update, 0 to delete, 0 to rotate."))
         #expect(!plan.stdout.contains("az-e2e-legal-rotated"))
     }

@@ -53,4 +53,5 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Codable, Cus
     public static let accessTestFailed = DiagnosticCode(rawValue: "access-test-failed")
     // Secret resolution at plan time.
     public static let secretUnresolved = DiagnosticCode(rawValue: "secret-unresolved")
+    public static let secretRefused = DiagnosticCode(rawValue: "secret-refused")
 }

@@ -31,6 +31,10 @@ public struct Project: Sendable {
         public var paths: [String]
         /// Values of `${var.NAME}`, with their YAML style so they are typed where they land.
         public var variables: [String: YAMLScalar]
+        /// Globs `env:` secret references must match; nil: any name that is not reserved.
+        public var secretVariables: [String]?
+        /// Folders besides the repository that `file:` secret references may read (absolute).
+        public var secretFolders: [String]
     }
 
     /// The project file's path.
@@ -60,6 +64,17 @@ public struct Project: Sendable {
             "paths", .list(of: .string(.nonEmpty), minItems: 1), required: true,
             "Manifest files or directories, relative to the project file: a shared base first, then overlays."),
         Field("variables", .anyMapping, "Values of ${var.NAME} in the manifests' scalar values."),
+        Field(
+            "secrets",
+            .object(
+                ObjectShape([
+                    Field(
+                        "env", .list(of: .string(.nonEmpty), minItems: 1),
+                        "Globs the variables of env: secret references must match."),
+                    Field(
+                        "files", .list(of: .string(.nonEmpty), minItems: 1),
+                        "Folders outside the repository that file: secret references may read (e.g. /run/secrets)."),
+                ])), "Where this environment's secret references may point, narrower than the default."),
     ])
 
     static let shape = ObjectShape([
@@ -132,7 +147,10 @@ public struct Project: Sendable {
                     name: name, gateway: spec["gateway"]?.resolvedString,
                     state: spec["state"]?.resolvedString.map(absolute),
                     paths: (spec["paths"]?.sequence ?? []).compactMap(\.resolvedString).map(absolute),
-                    variables: variables))
+                    variables: variables,
+                    secretVariables: spec["secrets"]?["env"]?.sequence?.compactMap(\.resolvedString),
+                    secretFolders: (spec["secrets"]?["files"]?.sequence ?? []).compactMap(\.resolvedString).map(
+                        absolute)))
         }
         guard !diagnostics.containsErrors else { throw ProjectError(diagnostics.sortedByLocation()) }
         return Project(file: path, environments: environments)

@@ -4,18 +4,23 @@ import GatewayModel
 /// Resolves the `env:` and `file:` secret references of loaded manifests, at plan time.
 ///
 /// An unset or empty variable and an unreadable or empty file are errors at the manifest
-/// position of the reference: a secret is never silently empty. Values never enter diagnostics.
+/// position of the reference: a secret is never silently empty. A reference the policy refuses
+/// (`SecretPolicy`) is an error there too, and is never read. Values never enter diagnostics.
 public struct SecretResolver: Sendable {
     public var environment: [String: String]
     /// Reads a secret file; replaceable so tests need not write under /run/secrets.
     public var readFile: @Sendable (String) -> Data?
+    /// Where references may point; nil allows any (for benchmarks and tests of other things).
+    public var policy: SecretPolicy?
 
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        readFile: @escaping @Sendable (String) -> Data? = { FileManager.default.contents(atPath: $0) }
+        readFile: @escaping @Sendable (String) -> Data? = { FileManager.default.contents(atPath: $0) },
+        policy: SecretPolicy? = .confined()
     ) {
         self.environment = environment
         self.readFile = readFile
+        self.policy = policy
     }
 
     /// The plaintext of every secret the manifests reference, by the resource that holds it.
@@ -26,7 +31,10 @@ public struct SecretResolver: Sendable {
             switch value(of: use.reference) {
             case .success(let value): secrets[use.ref] = value
             case .failure(let failure):
-                diagnostics.append(.error(.secretUnresolved, at: use.location, "\(use.ref): \(failure.description)"))
+                diagnostics.append(
+                    .error(
+                        failure.refused ? .secretRefused : .secretUnresolved, at: use.location,
+                        "\(use.ref): \(failure.description)"))
             }
         }
         return (secrets, diagnostics.sortedByLocation())
@@ -46,7 +54,7 @@ public struct SecretResolver: Sendable {
             guard let reference = provider.secret else { continue }
             let document = manifests.document(.provider, named: provider.name)
             let location = document.map { $0.location(of: $0.node["spec"]?["secret"]) } ?? SourceLocation(file: "?")
-            uses.append((.provider(provider.name), anchored(reference, in: document), location))
+            uses.append((.provider(provider.name), anchored(reference, at: location), location))
         }
         for team in manifests.state.teams {
             let document = manifests.document(.team, named: team.name)
@@ -56,7 +64,7 @@ public struct SecretResolver: Sendable {
                 let location = document.map { $0.location(of: node) } ?? SourceLocation(file: "?")
                 uses.append(
                     (
-                        .credential(team: team.name, name: credential.name), anchored(credential.secret, in: document),
+                        .credential(team: team.name, name: credential.name), anchored(credential.secret, at: location),
                         location
                     ))
             }
@@ -64,16 +72,20 @@ public struct SecretResolver: Sendable {
         return uses
     }
 
-    /// A relative `file:` path resolved against the directory of the manifest that names it, so
-    /// manifests find their secrets wherever gwctl runs from; absolute paths and `env:` stay as they are.
-    static func anchored(_ reference: SecretReference, in document: ManifestDocument?) -> SecretReference {
-        guard case .file(let path) = reference, !path.hasPrefix("/"), let document else { return reference }
-        let directory = URL(fileURLWithPath: document.file).deletingLastPathComponent()
+    /// A relative `file:` path resolved against the directory of the manifest file that names
+    /// it (an overlay's own, for a reference an overlay sets), so manifests find their secrets
+    /// wherever gwctl runs from; absolute paths and `env:` stay as they are.
+    static func anchored(_ reference: SecretReference, at location: SourceLocation) -> SecretReference {
+        guard case .file(let path) = reference, !path.hasPrefix("/"), location.file != "?" else { return reference }
+        let directory = URL(fileURLWithPath: location.file).deletingLastPathComponent()
         return .file(directory.appendingPathComponent(path).standardizedFileURL.path)
     }
 
     /// The secret's value, or why it has none.
     public func value(of reference: SecretReference) -> Result<String, ResolutionFailure> {
+        if let refusal = policy?.refusal(of: reference) {
+            return .failure(ResolutionFailure(refusal, refused: true))
+        }
         switch reference {
         case .env(let name):
             guard let value = environment[name] else {
@@ -95,6 +107,11 @@ public struct SecretResolver: Sendable {
     /// Why a reference has no value.
     public struct ResolutionFailure: Error, CustomStringConvertible {
         public var description: String
-        init(_ description: String) { self.description = description }
+        /// The policy refused the reference; it was not read.
+        public var refused: Bool
+        init(_ description: String, refused: Bool = false) {
+            self.description = description
+            self.refused = refused
+        }
     }
 }
