@@ -14,7 +14,7 @@ extension TrafficReplay {
     /// The heading: what was replayed.
     var heading: String {
         "Replay of the last \(window) (since \(since)): \(Self.count(requests, "request")) in "
-            + "\(Self.count(groups, "group")) decided again under the planned state"
+            + "\(Self.count(groups, "group")); the \(decided) of keys the plan can affect decided again under the planned state"
     }
 
     /// Widening first (moves onto credits, requests now served), then refusals, other moves,
@@ -49,7 +49,7 @@ extension TrafficReplay {
                 Line(
                     symbol: "$",
                     text:
-                        "spend at the planned prices: credits \(ReplaySpend.dollars(micro: spend.creditsBeforeMicroUSD))"
+                        "their spend at the planned prices: credits \(ReplaySpend.dollars(micro: spend.creditsBeforeMicroUSD))"
                         + " → \(ReplaySpend.dollars(micro: spend.creditsAfterMicroUSD)), BYOK "
                         + "\(ReplaySpend.dollars(micro: spend.byokBeforeMicroUSD)) → "
                         + "\(ReplaySpend.dollars(micro: spend.byokAfterMicroUSD))"))

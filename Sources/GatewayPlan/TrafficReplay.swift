@@ -5,8 +5,9 @@ import GatewayModel
 /// credential, and the spend that moves between credits and BYOK at the planned prices.
 ///
 /// The baseline is the live state decided now, not the route recorded at the time, so a plan
-/// that changes nothing replays to no change; requests the live state already decides
-/// differently than when they were served are counted apart (`drifted`).
+/// that changes nothing replays to no change. Only the requests of keys the plan can affect are
+/// decided (`decided`); among them, those the live state already decides differently than when
+/// they were served are counted apart (`drifted`), and their spend is priced under both states.
 public struct TrafficReplay: Sendable, Hashable, Codable {
     /// The window as asked (`7d`), and its start.
     public var window: String
@@ -14,13 +15,15 @@ public struct TrafficReplay: Sendable, Hashable, Codable {
     /// Requests replayed, and how many distinct (key, model, endpoint, route) groups they make.
     public var requests: Int
     public var groups: Int
+    /// Requests of the keys the plan can affect, decided under both states.
+    public var decided: Int
     /// Requests the live state serves and the planned state refuses.
     public var refused: Int
     /// Requests the live state refuses and the planned state serves.
     public var restored: Int
     /// Requests served under both, by another provider or credential after the plan.
     public var moved: Int
-    /// Requests the live state already decides differently than the route they took.
+    /// Decided requests the live state already routes differently than the route they took.
     public var drifted: Int
     /// Newly refused requests by code (`model_denied`, `key_revoked`, …), most first.
     public var refusalsByCode: [ReplayCount]
@@ -28,11 +31,12 @@ public struct TrafficReplay: Sendable, Hashable, Codable {
     public var refusalsByKey: [ReplayRefusal]
     /// Moves between providers or credentials, most requests first.
     public var moves: [ReplayMove]
-    /// The replayed requests' spend under the live and the planned state.
+    /// The decided requests' spend under the live and the planned state.
     public var spend: ReplaySpend
 
     public init(
-        window: String, since: Timestamp, requests: Int, groups: Int, refused: Int, restored: Int, moved: Int,
+        window: String, since: Timestamp, requests: Int, groups: Int, decided: Int, refused: Int, restored: Int,
+        moved: Int,
         drifted: Int, refusalsByCode: [ReplayCount], refusalsByKey: [ReplayRefusal], moves: [ReplayMove],
         spend: ReplaySpend
     ) {
@@ -40,6 +44,7 @@ public struct TrafficReplay: Sendable, Hashable, Codable {
         self.since = since
         self.requests = requests
         self.groups = groups
+        self.decided = decided
         self.refused = refused
         self.restored = restored
         self.moved = moved
@@ -114,7 +119,7 @@ public struct ReplayMove: Sendable, Hashable, Codable {
     public var widening: Bool { toCredential.kind == .system && fromCredential.kind != .system }
 }
 
-/// The replayed requests' recorded tokens priced under each state, split by who pays.
+/// The decided requests' recorded tokens priced under each state, split by who pays.
 public struct ReplaySpend: Sendable, Hashable, Codable {
     /// Paid from the teams' credits (system credentials), in micro-dollars.
     public var creditsBeforeMicroUSD: Int64

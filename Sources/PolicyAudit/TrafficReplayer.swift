@@ -68,21 +68,24 @@ public struct TrafficReplayer: Sendable {
         var moves: [[Route]: (requests: Int, keys: Set<String>)] = [:]
         var spend = ReplaySpend()
 
+        var decided = 0
         for group in groups {
+            requests += group.requests
+            // A key the plan cannot affect is decided alike under both states: not decided at all.
+            guard scope?.contains(team: group.team, key: group.key) ?? true else { continue }
+            decided += group.requests
             let key = group.team + "/" + group.key
             let question = Question(
                 key: key, model: group.requestedModel, endpoint: group.endpoint,
                 carriesCredential: group.credentialKind == .requestBYOK)
             let before = decision(question, by: live, cache: &liveDecisions)
-            let affected = scope?.contains(team: group.team, key: group.key) ?? true
-            let after = affected ? decision(question, by: planned, cache: &plannedDecisions) : before
-            requests += group.requests
+            let after = decision(question, by: planned, cache: &plannedDecisions)
             let recorded = Route(
                 provider: group.provider,
                 credential: CredentialUse(kind: group.credentialKind, name: group.credentialName))
             if before.served.map(Self.route) != recorded { drifted += group.requests }
             spend.add(Self.cost(of: group, served: before.served, by: live), before: true)
-            spend.add(Self.cost(of: group, served: after.served, by: affected ? planned : live), before: false)
+            spend.add(Self.cost(of: group, served: after.served, by: planned), before: false)
 
             switch (before.served, after.served) {
             case (_?, nil):
@@ -126,7 +129,7 @@ public struct TrafficReplayer: Sendable {
                 examples: Array(entry.keys.sorted().prefix(3)))
         }
         return TrafficReplay(
-            window: window, since: since, requests: requests, groups: groups.count, refused: refused,
+            window: window, since: since, requests: requests, groups: groups.count, decided: decided, refused: refused,
             restored: restored, moved: moved, drifted: drifted,
             refusalsByCode: mostFirst(byCode).map { ReplayCount(name: $0, requests: byCode[$0] ?? 0) },
             refusalsByKey: refusals.sorted {

@@ -54,6 +54,8 @@ struct ReplayEndToEndTests {
             #expect(replay["window"] as? String == "1h")
             #expect(replay["requests"] as? Int == 6)
             #expect(replay["groups"] as? Int == 3)
+            // A rule changes: every key can be affected.
+            #expect(replay["decided"] as? Int == 6)
             #expect(replay["refused"] as? Int == 3)
             #expect(replay["moved"] as? Int == 2)
             #expect(replay["restored"] as? Int == 0)
@@ -91,7 +93,9 @@ struct ReplayEndToEndTests {
                 environment: Self.secrets, directory: scenario.directory)
             #expect(local.status == 0, "\(local.stderr)")
             #expect(local.stdout.contains("Replay of the last 1h"))
-            #expect(local.stdout.contains("6 requests in 3 groups decided again under the planned state"))
+            #expect(
+                local.stdout.contains(
+                    "6 requests in 3 groups; the 6 of keys the plan can affect decided again under the planned state"))
             #expect(local.stdout.contains("- 3 requests would now be refused: model_not_allowed 3"))
             #expect(
                 local.stdout.contains(

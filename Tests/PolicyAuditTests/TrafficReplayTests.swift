@@ -46,12 +46,19 @@ struct TrafficReplayTests {
     @Test func aPlanInSyncChangesNoReplayedRequest() {
         let replay = Self.replay { _ in }
         #expect(replay.requests == 18 && replay.groups == 3)
+        // A plan that changes nothing can affect no key: nothing is decided again.
+        #expect(replay.decided == 0)
         #expect(replay.refused == 0 && replay.moved == 0 && replay.restored == 0)
-        // The recorded routes are the live state's own: nothing drifted.
-        #expect(replay.drifted == 0)
         #expect(!replay.changes)
+        #expect(replay.spend == ReplaySpend())
+
+        // Every key decided under both states: the recorded routes are the live state's own.
+        let live = AccessScenario.live()
+        let everything = TrafficReplayer(live: live, planned: live).replay(
+            Self.traffic, window: "7d", since: Self.since)
+        #expect(everything.decided == 18 && everything.drifted == 0 && !everything.changes)
         #expect(
-            replay.spend
+            everything.spend
                 == ReplaySpend(
                     creditsBeforeMicroUSD: 60_000, creditsAfterMicroUSD: 60_000, byokBeforeMicroUSD: 143_000,
                     byokAfterMicroUSD: 143_000))
@@ -89,6 +96,8 @@ struct TrafficReplayTests {
             AccessScenario.team("payments", in: &desired) { $0.providers = ["openai", "anthropic"] }
         }
         #expect(replay.refused == 0 && replay.moved == 10)
+        // Only payments' keys can be affected: research's requests are not decided again.
+        #expect(replay.decided == 15)
         #expect(
             replay.moves == [
                 ReplayMove(
@@ -100,14 +109,14 @@ struct TrafficReplayTests {
         #expect(
             replay.spend
                 == ReplaySpend(
-                    creditsBeforeMicroUSD: 60_000, creditsAfterMicroUSD: 185_000, byokBeforeMicroUSD: 143_000,
-                    byokAfterMicroUSD: 18_000))
+                    creditsBeforeMicroUSD: 60_000, creditsAfterMicroUSD: 185_000, byokBeforeMicroUSD: 125_000,
+                    byokAfterMicroUSD: 0))
         let markdown = MarkdownRenderer.markdown(Self.plan(with: replay))
         #expect(
             markdown.contains(
                 "- `!` 10 requests move from azure (team BYOK 'azure-prod') to openai (system credential (credits)), 1 key: payments/checkout-backend"
             ))
-        #expect(markdown.contains("spend at the planned prices: credits $0.06 → $0.19, BYOK $0.14 → $0.02"))
+        #expect(markdown.contains("their spend at the planned prices: credits $0.06 → $0.19, BYOK $0.13 → $0"))
     }
 
     @Test func aRequestTheLiveStateAlreadyRoutesElsewhereIsCountedAsDrift() {

@@ -72,4 +72,29 @@ public struct TrafficGroup: Sendable, Hashable, Codable {
         }
         return groups
     }
+
+    /// Groups of one identity added together, sorted by team, key, model, endpoint, provider and
+    /// credential: the order every store answers in.
+    public static func merged(_ groups: [TrafficGroup]) -> [TrafficGroup] {
+        func precedes(_ a: TrafficGroup, _ b: TrafficGroup) -> Bool {
+            if (a.team, a.key, a.requestedModel) != (b.team, b.key, b.requestedModel) {
+                return (a.team, a.key, a.requestedModel) < (b.team, b.key, b.requestedModel)
+            }
+            return (a.endpoint.rawValue, a.provider, a.credentialKind.rawValue, a.credentialName ?? "")
+                < (b.endpoint.rawValue, b.provider, b.credentialKind.rawValue, b.credentialName ?? "")
+        }
+        var merged: [TrafficGroup] = []
+        merged.reserveCapacity(groups.count)
+        for group in groups.sorted(by: precedes) {
+            if let last = merged.last, !precedes(last, group) {
+                merged[merged.count - 1].requests += group.requests
+                merged[merged.count - 1].inputTokens += group.inputTokens
+                merged[merged.count - 1].outputTokens += group.outputTokens
+                merged[merged.count - 1].costMicroUSD += group.costMicroUSD
+            } else {
+                merged.append(group)
+            }
+        }
+        return merged
+    }
 }

@@ -108,13 +108,23 @@ enum Migrations {
                     CREATE INDEX changeset_replays_by_time ON changeset_replays (created_at);
                     """)
         }
-        // What a replay decides again: the model asked for before rewrites, and the endpoint.
+        // What a replay decides again: the model asked for before rewrites, and the endpoint; and
+        // each record's route (key, model asked, endpoint, provider, credential) as a number, so
+        // a replay groups a million records by an integer instead of seven strings.
         migrator.registerMigration("v3-usage-requested-model") { db in
             try db.execute(
                 sql: """
                     ALTER TABLE usage_records ADD COLUMN requested_model TEXT;
                     ALTER TABLE usage_records ADD COLUMN endpoint TEXT;
+                    ALTER TABLE usage_records ADD COLUMN route_id INTEGER;
                     CREATE INDEX usage_by_time ON usage_records (at);
+                    CREATE TABLE usage_routes (
+                        id INTEGER PRIMARY KEY,
+                        team TEXT NOT NULL, key_name TEXT NOT NULL,
+                        requested_model TEXT NOT NULL, endpoint TEXT NOT NULL,
+                        provider TEXT NOT NULL, credential_kind TEXT NOT NULL, credential_name TEXT NOT NULL,
+                        UNIQUE (team, key_name, requested_model, endpoint, provider, credential_kind, credential_name)
+                    );
                     """)
         }
         return migrator

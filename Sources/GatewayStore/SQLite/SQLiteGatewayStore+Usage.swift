@@ -9,15 +9,33 @@ extension SQLiteGatewayStore {
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO usage_records (request_id, team, key_name, model, provider, credential_kind,
-                        credential_name, input_tokens, output_tokens, cost_micro_usd, at, requested_model, endpoint)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        credential_name, input_tokens, output_tokens, cost_micro_usd, at, requested_model, endpoint,
+                        route_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
+            let route = try db.cachedStatement(
+                sql: """
+                    INSERT INTO usage_routes (team, key_name, requested_model, endpoint, provider, credential_kind,
+                        credential_name)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO UPDATE SET team = excluded.team
+                    RETURNING id
+                    """)
+            var routes: [TrafficRoute: Int64] = [:]
             var ledger = CreditLedger(db)
             for usage in records {
+                let identity = TrafficRoute(usage)
+                let routeID: Int64
+                if let known = routes[identity] {
+                    routeID = known
+                } else {
+                    routeID = try Int64.fetchOne(route, arguments: identity.arguments) ?? 0
+                    routes[identity] = routeID
+                }
                 try insert.execute(arguments: [
                     usage.requestID, usage.team, usage.key, usage.model, usage.provider, usage.credentialKind.rawValue,
                     usage.credentialName, usage.inputTokens, usage.outputTokens, usage.costMicroUSD,
-                    usage.at.description, usage.requestedModel, usage.endpoint?.rawValue,
+                    usage.at.description, usage.requestedModel, usage.endpoint?.rawValue, routeID,
                 ])
                 // BYOK spend is the team's own: only system-credential spend is paid from credits.
                 guard usage.credentialKind == .system, usage.costMicroUSD != 0 else { continue }
@@ -67,25 +85,54 @@ extension SQLiteGatewayStore {
 
     public func traffic(since: Timestamp) async throws -> [TrafficGroup] {
         try await pool.read { db in
-            try Row.fetchAll(
+            // Records are appended in time order, give or take a batch: the window starts near
+            // the first id at or after `since`, and is read from there in id order.
+            let first =
+                try Int64.fetchOne(
+                    db, sql: "SELECT MIN(id) FROM usage_records WHERE at >= ?", arguments: [since.description]) ?? 0
+            var totals: [Int64: (requests: Int, input: Int, output: Int, cost: Int64)] = [:]
+            var legacy: [UsageRecord] = []
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT team, key_name, COALESCE(requested_model, model) AS asked, COALESCE(endpoint, 'chat') AS called,
-                        provider, credential_kind, credential_name, COUNT(*) AS requests,
-                        SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,
-                        SUM(cost_micro_usd) AS cost
-                    FROM usage_records WHERE at >= ?
-                    GROUP BY team, key_name, asked, called, provider, credential_kind, credential_name
-                    ORDER BY team, key_name, asked, called, provider, credential_kind, credential_name
-                    """, arguments: [since.description]
-            ).map { row in
-                TrafficGroup(
-                    team: row["team"], key: row["key_name"], requestedModel: row["asked"],
-                    endpoint: ExplainRequest.Endpoint(rawValue: row["called"]) ?? .chat, provider: row["provider"],
-                    credentialKind: UsageRecord.CredentialKind(rawValue: row["credential_kind"]) ?? .system,
-                    credentialName: row["credential_name"], requests: row["requests"],
-                    inputTokens: row["input_tokens"], outputTokens: row["output_tokens"], costMicroUSD: row["cost"])
+                    SELECT route_id, input_tokens, output_tokens, cost_micro_usd,
+                        team, key_name, model, provider, credential_kind, credential_name
+                    FROM usage_records WHERE id >= ? AND at >= ?
+                    """, arguments: [first, since.description])
+            while let row = try rows.next() {
+                guard let id = row[0] as Int64? else {
+                    // Written before routes were kept: replayed as the model served, on chat.
+                    legacy.append(
+                        UsageRecord(
+                            requestID: "", team: row[4], key: row[5], model: row[6], provider: row[7],
+                            credentialKind: UsageRecord.CredentialKind(rawValue: row[8]) ?? .system,
+                            credentialName: row[9], inputTokens: row[1], outputTokens: row[2], costMicroUSD: row[3]))
+                    continue
+                }
+                var total = totals[id] ?? (0, 0, 0, 0)
+                total.requests += 1
+                total.input += row[1] as Int
+                total.output += row[2] as Int
+                total.cost += row[3] as Int64
+                totals[id] = total
             }
+            var groups = TrafficGroup.grouping(legacy)
+            groups.reserveCapacity(groups.count + totals.count)
+            if !totals.isEmpty {
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM usage_routes") {
+                    guard let total = totals[row["id"]] else { continue }
+                    let name: String = row["credential_name"]
+                    groups.append(
+                        TrafficGroup(
+                            team: row["team"], key: row["key_name"], requestedModel: row["requested_model"],
+                            endpoint: ExplainRequest.Endpoint(rawValue: row["endpoint"]) ?? .chat,
+                            provider: row["provider"],
+                            credentialKind: UsageRecord.CredentialKind(rawValue: row["credential_kind"]) ?? .system,
+                            credentialName: name.isEmpty ? nil : name, requests: total.requests,
+                            inputTokens: total.input, outputTokens: total.output, costMicroUSD: total.cost))
+                }
+            }
+            return TrafficGroup.merged(groups)
         }
     }
 
