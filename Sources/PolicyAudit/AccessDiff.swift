@@ -175,14 +175,25 @@ public enum AccessDiff {
 
     /// The groups being built: one per distinct difference.
     struct Groups {
+        /// Reasons kept per group; the rest are counted, so 10,000 distinct reasons stay one line.
+        static let reasonsKept = 10
+
         private var order: [Difference] = []
         private var entries: [Difference: AccessChange] = [:]
+        private var seen: [Difference: Set<String>] = [:]
+        private var omitted: [Difference: Int] = [:]
 
         mutating func add(_ difference: Difference, key: String, reasons: () -> [String]) {
             if var entry = entries[difference] {
                 entry.keys += 1
                 if entry.examples.count < AccessDiff.exampleCount { entry.examples.append(key) }
-                for reason in reasons() where !entry.reasons.contains(reason) { entry.reasons.append(reason) }
+                for reason in reasons() where seen[difference, default: []].insert(reason).inserted {
+                    if entry.reasons.count < Self.reasonsKept {
+                        entry.reasons.append(reason)
+                    } else {
+                        omitted[difference, default: 0] += 1
+                    }
+                }
                 entries[difference] = entry
                 return
             }
@@ -193,9 +204,13 @@ public enum AccessDiff {
             case .credential: widening = difference.after?.kind == .system && difference.before?.kind != .system
             }
             order.append(difference)
+            let first = reasons()
+            seen[difference] = Set(first)
             entries[difference] = AccessChange(
                 kind: difference.kind, widening: widening, provider: difference.provider, models: difference.models,
-                before: difference.before, after: difference.after, keys: 1, examples: [key], reasons: reasons())
+                before: difference.before, after: difference.after, keys: 1, examples: [key],
+                reasons: Array(first.prefix(Self.reasonsKept)))
+            if first.count > Self.reasonsKept { omitted[difference] = first.count - Self.reasonsKept }
         }
 
         /// Widening first, then credential changes, then losses; larger groups first.
@@ -203,7 +218,11 @@ public enum AccessDiff {
             func rank(_ change: AccessChange) -> Int {
                 change.widening ? 0 : change.kind == .credential ? 1 : 2
             }
-            return order.compactMap { entries[$0] }.sorted {
+            return order.compactMap { difference -> AccessChange? in
+                guard var entry = entries[difference] else { return nil }
+                if let more = omitted[difference] { entry.reasons.append("… and \(more) more reasons") }
+                return entry
+            }.sorted {
                 (rank($0), -$0.keys, $0.provider, $0.models.joined(separator: ","))
                     < (rank($1), -$1.keys, $1.provider, $1.models.joined(separator: ","))
             }

@@ -17,9 +17,16 @@ struct AccessReasons {
         var byokOnly = false
         /// A key's creation, deletion or move: it explains the key's whole reach, so other reasons are left out.
         var decisive = false
+        /// The order it was found in, which is the order it is told in.
+        var order = 0
     }
 
-    private(set) var reasons: [Reason] = []
+    // Indexed by what they are scoped to, so each key looks at its own and the general ones:
+    // a plan creating 100k keys has 100k key reasons, and each key must not read them all.
+    private var general: [Reason] = []
+    private var byTeam: [String: [Reason]] = [:]
+    private var byKey: [String: [Reason]] = [:]
+    private var count = 0
 
     /// - Parameter keys: the keys the plan creates, changes or deletes, on each side; the state's
     ///   other keys are the same before and after, and are not compared.
@@ -33,11 +40,13 @@ struct AccessReasons {
         compareKeys(keys.before, keys.after)
     }
 
-    /// The reasons that can explain `change` of `key`'s reach: those whose scope holds the key's
+    /// The reasons that can explain `change` of `key`'s (`team/name`) reach: those whose scope holds the key's
     /// team, the key, the provider and one of the models.
     func applying(to team: String, key: String, change: AccessDiff.Difference) -> [String] {
         let byok = change.before?.kind == .teamBYOK || change.after?.kind == .teamBYOK
-        let applying = reasons.filter { reason in
+        var candidates = general + (byTeam[team] ?? []) + (byKey[key] ?? [])
+        if byTeam[team] != nil || byKey[key] != nil { candidates.sort { $0.order < $1.order } }
+        let applying = candidates.filter { reason in
             (reason.teams?.contains(team) ?? true) && (reason.keys?.contains(key) ?? true)
                 && (reason.providers?.contains(change.provider) ?? true) && (!reason.byokOnly || byok)
                 && (reason.models.map { globs in
@@ -53,10 +62,17 @@ struct AccessReasons {
         _ text: String, teams: Set<String>? = nil, keys: Set<String>? = nil, provider: String? = nil,
         providers: Set<String>? = nil, models: [String]? = nil, byokOnly: Bool = false, decisive: Bool = false
     ) {
-        reasons.append(
-            Reason(
-                text: text, teams: teams, keys: keys, providers: provider.map { [$0] } ?? providers,
-                models: models.map { $0.map(ModelGlob.init) }, byokOnly: byokOnly, decisive: decisive))
+        let reason = Reason(
+            text: text, teams: teams, keys: keys, providers: provider.map { [$0] } ?? providers,
+            models: models.map { $0.map(ModelGlob.init) }, byokOnly: byokOnly, decisive: decisive, order: count)
+        count += 1
+        if let keys {
+            for key in keys { byKey[key, default: []].append(reason) }
+        } else if let teams {
+            for team in teams { byTeam[team, default: []].append(reason) }
+        } else {
+            general.append(reason)
+        }
     }
 
     /// What two versions of a list add and remove; nil (anything) when either is absent.
@@ -216,18 +232,18 @@ struct AccessReasons {
                         "key \(new.name) moves from team \(from) to team \(new.team) (a new secret is minted)",
                         keys: [qualified], decisive: true)
                 } else {
-                    add("key \(qualified) is new", keys: [qualified], decisive: true)
+                    add("the key is new", keys: [qualified], decisive: true)
                 }
             case (let old?, nil):
                 if let to = createdTeams[old.name] {
                     add("key \(old.name) moves from team \(old.team) to team \(to)", keys: [qualified], decisive: true)
                 } else {
-                    add("key \(qualified) is deleted", keys: [qualified], decisive: true)
+                    add("the key is deleted", keys: [qualified], decisive: true)
                 }
             case (let old?, let new?):
                 if let change = Self.listChange(old.models, new.models, all: "the team's models") {
                     add(
-                        "key \(qualified): models \(change)", keys: [qualified],
+                        "the key's models \(change)", keys: [qualified],
                         models: Self.changed(old.models, new.models))
                 }
             default: break
