@@ -108,6 +108,16 @@ struct AdminTokenSetup {
             let token = AdminTokens.generateToken()
             let directory = URL(fileURLWithPath: files.tokensPath).deletingLastPathComponent().path
             let tokenFile = directory + "/admin-token"
+            // A PostgreSQL state with its master key in the environment writes nothing else:
+            // the tokens' folder (.gateway/) may not exist yet.
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw ValidationError(
+                    "cannot create \(directory) for the admin tokens (\(error.localizedDescription)); pass --tokens FILE"
+                )
+            }
             guard
                 FileManager.default.createFile(
                     atPath: tokenFile, contents: Data(token.utf8), attributes: [.posixPermissions: 0o600]),

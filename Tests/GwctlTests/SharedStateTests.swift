@@ -123,6 +123,28 @@ struct SharedStateTests {
         }
     }
 
+    @Test func initOnPostgreSQLWithTheMasterKeyInTheEnvironmentCreatesTheTokensFolder() async throws {
+        let database = try TestPostgres.freshDatabase()
+        defer { TestPostgres.drop(database) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pg-init-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // 32 bytes, base64: a key of the environment form <key-id>:<base64>.
+        let key = "k1:" + Data(repeating: 7, count: 32).base64EncodedString()
+        let server = try BuiltProduct("gatewayd").start(
+            ["serve", "--state", database, "--init", "--port", "0", "--port-file", "port"],
+            environment: ["GATEWAYD_MASTER_KEY": key], directory: directory)
+        defer { _ = server.terminate() }
+        _ = try server.waitForFile(directory.appendingPathComponent("port").path)
+        let folder = directory.appendingPathComponent(".gateway")
+        let token = try String(contentsOf: folder.appendingPathComponent("admin-token"), encoding: .utf8)
+        #expect(!token.isEmpty)
+        let mode = try FileManager.default.attributesOfItem(atPath: folder.path)[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+        // The key came from the environment: none was written.
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("master.key").path))
+    }
+
     @Test func aKeyMadeThroughOneInstanceWorksOnTheOtherWithinOneSecondAndARevocationToo() async throws {
         try await Self.run { pair in
             let keys = try pair.apply(through: 0, extraKey: false)
