@@ -7,6 +7,10 @@ import Testing
 
 @testable import GatewayCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite("UpstreamClient", .timeLimit(.minutes(1)))
 struct UpstreamClientTests {
     /// A client on a one-loop group of its own, so its connection counts are exact.
@@ -140,9 +144,21 @@ struct UpstreamClientTests {
     }
 
     @Test func aRefusedConnectionIsAConnectFailure() async throws {
-        let upstream = try await ScriptedUpstream { _ in .silence }
-        let port = upstream.port
-        try await upstream.stop()
+        // A port bound but not listening refuses connections, and stays ours for the test: a port
+        // freed by a stopped server could be taken by another test's server meanwhile.
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+            }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
         try await Self.withClient { client in
             do {
                 _ = try await client.execute(
