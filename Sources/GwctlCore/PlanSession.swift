@@ -98,10 +98,8 @@ public struct PlanSession: Sendable {
 
     /// A reference as the reviewer reads it: a file inside the repository by its path from the root.
     static func shown(_ reference: SecretReference, root: String?) -> String {
-        guard case .file(let path) = reference, let root, path.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
-            return reference.description
-        }
-        return "file:" + path.dropFirst(root.count + (root.hasSuffix("/") ? 0 : 1))
+        guard case .file(let path) = reference, let root else { return reference.description }
+        return "file:" + Workspace.shown(path, from: root)
     }
 
     /// The traffic the gateway served in `window`, decided again under the planned state.
