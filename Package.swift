@@ -180,6 +180,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        .testTarget(name: "GwctlCoreTests", dependencies: ["GwctlCore", "GatewayModel", "TestSupport"]),
         .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit", "GatewayModel", "TestSupport"]),
         .testTarget(
             name: "PolicyAuditTests",

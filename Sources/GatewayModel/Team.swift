@@ -76,10 +76,12 @@ public struct APIKeySpec: Sendable, Hashable, Codable {
     public var rateLimit: RateLimit?
     /// Bumped to ask for a new secret.
     public var rotation: Int
+    /// Seconds the previous secret keeps working after a rotation; nil takes the policy's.
+    public var rotationOverlapSeconds: Int64?
 
     public init(
         name: String, description: String? = nil, expiresAt: Timestamp? = nil, models: [String]? = nil,
-        budget: Budget? = nil, rateLimit: RateLimit? = nil, rotation: Int = 0
+        budget: Budget? = nil, rateLimit: RateLimit? = nil, rotation: Int = 0, rotationOverlapSeconds: Int64? = nil
     ) {
         self.name = name
         self.description = description
@@ -88,5 +90,6 @@ public struct APIKeySpec: Sendable, Hashable, Codable {
         self.budget = budget
         self.rateLimit = rateLimit
         self.rotation = rotation
+        self.rotationOverlapSeconds = rotationOverlapSeconds
     }
 }

@@ -23,7 +23,8 @@ public struct DesiredRecords: Sendable {
         policy = state.policy.map { policy in
             PolicyRecord(
                 metadata: policy.metadata, dataRetention: policy.dataRetention,
-                byokRequiresPaidTier: policy.byokRequiresPaidTier, perRequestBYOK: policy.perRequestBYOK)
+                byokRequiresPaidTier: policy.byokRequiresPaidTier, perRequestBYOK: policy.perRequestBYOK,
+                keyRotationOverlapSeconds: policy.keyRotationOverlapSeconds)
         }
         for team in state.teams {
             teams.append(
@@ -41,7 +42,8 @@ public struct DesiredRecords: Sendable {
                 apiKeys.append(
                     APIKeyRecord(
                         team: team.name, name: key.name, description: key.description, expiresAt: key.expiresAt,
-                        models: key.models, budget: key.budget, rateLimit: key.rateLimit, rotation: key.rotation))
+                        models: key.models, budget: key.budget, rateLimit: key.rateLimit, rotation: key.rotation,
+                        rotationOverlapSeconds: key.rotationOverlapSeconds))
             }
         }
         rules = state.rules.map { rule in

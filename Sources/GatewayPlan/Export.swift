@@ -21,7 +21,8 @@ public enum Export {
         let policy = state.policy.map { record in
             GatewayPolicy(
                 metadata: record.metadata, dataRetention: record.dataRetention,
-                byokRequiresPaidTier: record.byokRequiresPaidTier, perRequestBYOK: record.perRequestBYOK)
+                byokRequiresPaidTier: record.byokRequiresPaidTier, perRequestBYOK: record.perRequestBYOK,
+                keyRotationOverlapSeconds: record.keyRotationOverlapSeconds)
         }
         var credentials: [String: [BYOKCredential]] = [:]
         for record in state.credentials {
@@ -36,8 +37,9 @@ public enum Export {
             keys[record.team, default: []].append(
                 APIKeySpec(
                     name: record.name, description: record.description, expiresAt: record.expiresAt,
-                    models: record.models, budget: record.budget, rateLimit: record.rateLimit, rotation: record.rotation
-                ))
+                    models: record.models, budget: record.budget, rateLimit: record.rateLimit,
+                    rotation: record.rotation,
+                    rotationOverlapSeconds: record.rotationOverlapSeconds))
         }
         let teams = state.teams.map { record in
             Team(

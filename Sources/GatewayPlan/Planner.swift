@@ -43,6 +43,7 @@ public struct Planner: Sendable {
         pass.compare(desired.rules, actual.rules, ref: { .rule($0.metadata.name) }, as: StoredResource.rule)
         var (actions, unmanaged, errors) = (pass.actions, pass.unmanaged, pass.errors)
         Self.annotateKeyMoves(&actions)
+        Self.annotateRotations(&actions, policy: desired.policy ?? actual.policy ?? PolicyRecord())
         actions = Self.inApplyOrder(actions)
         unmanaged.sort()
 
@@ -165,7 +166,7 @@ public struct Planner: Sendable {
         var kind: ChangeOperation.Kind = .update
         if case .apiKey(let new) = resource, case .apiKey(let old) = current.resource, new.rotation != old.rotation {
             kind = .rotate
-            notes.append("rotation \(old.rotation) → \(new.rotation): mints a new secret; the old one stops working")
+            notes.append("rotation \(old.rotation) → \(new.rotation): mints a new secret")
         }
         var operation = resource.operation(
             kind, ref, ifRevision: current.status?.revision, managedBy: options.managedBy)
@@ -179,6 +180,24 @@ public struct Planner: Sendable {
         case .apiKey: return ["revokes the key: requests with it fail with invalid_api_key"]
         case .credential: return ["the team's requests to its provider fall back to the system credential, if any"]
         default: return []
+        }
+    }
+
+    /// Says on each rotation when the replaced secret stops working: the overlap is the key's own,
+    /// else the policy's as this plan leaves it, so the note is what the gateway will do.
+    private static func annotateRotations(_ actions: inout [PlannedAction], policy: PolicyRecord) {
+        for index in actions.indices where actions[index].action == .rotate {
+            guard let key = actions[index].operation.apiKey else { continue }
+            let overlap = policy.rotationOverlapSeconds(of: key)
+            let source =
+                key.rotationOverlapSeconds != nil
+                ? "the key's rotationOverlap"
+                : policy.keyRotationOverlapSeconds != nil ? "the policy's keyRotationOverlap" : "the default overlap"
+            actions[index].notes.append(
+                overlap == 0
+                    ? "the old secret stops working at once (\(source): 0) and then answers key_rotated"
+                    : "the old secret keeps working for \(Interval.text(overlap)) after apply (\(source)), then answers key_rotated"
+            )
         }
     }
 

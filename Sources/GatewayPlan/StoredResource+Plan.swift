@@ -21,6 +21,7 @@ extension StoredResource {
         case .apiKey(var record):
             record.prefix = nil
             record.lastUsedAt = nil
+            record.previousSecrets = nil
             record.status = nil
             return .apiKey(record)
         case .rule(var record):

@@ -59,7 +59,10 @@ struct PostgresChangesetWriter {
         _ changeset: Changeset, current: Int64, on connection: PostgresConnection
     ) async throws -> ChangesetResult {
         var existing: [ResourceRef: StoredRow] = [:]
-        for (kind, refs) in Dictionary(grouping: changeset.operations.map(\.target), by: \.kind) {
+        var targets = changeset.operations.map(\.target)
+        // A rotation reads the stored policy for its overlap; the preconditions never see it.
+        if changeset.operations.contains(where: { $0.op == .rotate }) { targets.append(PreparedChangeset.policyRef) }
+        for (kind, refs) in Dictionary(grouping: targets, by: \.kind) {
             existing.merge(
                 try await PostgresRows.existing(refs, kind: kind, on: connection, logger: logger)
             ) { $1 }
@@ -209,6 +212,7 @@ struct PostgresChangesetWriter {
             try set("key_hash", key.hash)
             try set("prefix", key.prefix)
         }
+        if let previous = write.previousSecrets { try set("previous_secrets", previous) }
         let condition = PostgresRows.condition(write.target, binds: &binds)
         try await connection.query(
             PostgresQuery(

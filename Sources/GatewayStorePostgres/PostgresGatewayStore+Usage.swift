@@ -113,9 +113,11 @@ extension PostgresGatewayStore {
 
     public func apiKeyHashes() async throws -> [APIKeyHash] {
         var hashes: [APIKeyHash] = []
-        let rows = try await client.query("SELECT team, name, key_hash FROM api_keys", logger: logger)
-        for try await (team, name, hash) in rows.decode((String, String, String).self) {
+        let rows = try await client.query(
+            "SELECT team, name, key_hash, previous_secrets FROM api_keys", logger: logger)
+        for try await (team, name, hash, previous) in rows.decode((String, String, String, String?).self) {
             hashes.append(APIKeyHash(hash: hash, team: team, name: name))
+            hashes += PreviousSecretsColumn.hashes(previous, team: team, name: name)
         }
         return hashes
     }

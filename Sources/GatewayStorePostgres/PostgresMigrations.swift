@@ -141,6 +141,8 @@ enum PostgresMigrations {
                 "CREATE INDEX usage_by_time ON usage_records (at)",
             ]
         ),
+        // Secrets rotations replaced, with the hash each still authenticates by until it retires.
+        ("v4-previous-secrets", ["ALTER TABLE api_keys ADD COLUMN previous_secrets TEXT"]),
     ]
 
     /// Applies every migration not yet applied, each in the transaction that records it.

@@ -10,7 +10,9 @@ enum PostgresRows {
         let secret =
             table.name == "providers" || table.name == "credentials"
             ? "secret_salt, secret_sha256" : "NULL::text, NULL::text"
-        let key = table.name == "api_keys" ? "key_hash, prefix, last_used_at" : "NULL::text, NULL::text, NULL::text"
+        let key =
+            table.name == "api_keys"
+            ? "key_hash, prefix, last_used_at, previous_secrets" : "NULL::text, NULL::text, NULL::text, NULL::text"
         return "\(team), name, spec, managed_by, revision, created_at, updated_at, \(secret), \(key)"
     }
 
@@ -32,16 +34,21 @@ enum PostgresRows {
 
     /// A row selected with `selectList`, with its identity.
     static func decode(_ row: PostgresRow, kind: ResourceKind) throws -> (ref: ResourceRef, row: StoredRow) {
-        let (team, name, spec, managedBy, revision, createdAt, updatedAt, salt, sha, keyHash, prefix, lastUsed) =
+        let (
+            team, name, spec, managedBy, revision, createdAt, updatedAt, salt, sha, keyHash, prefix, lastUsed, previous
+        ) =
             try row.decode(
-                (String, String, String, String, Int64, String, String, String?, String?, String?, String?, String?)
-                    .self)
+                (
+                    String, String, String, String, Int64, String, String, String?, String?, String?, String?, String?,
+                    String?
+                ).self)
         let ref = ResourceRef(kind: kind, name: name, team: kind.isTeamScoped ? team : nil)
         return (
             ref,
             StoredRow(
                 spec: spec, managedBy: managedBy, revision: revision, createdAt: createdAt, updatedAt: updatedAt,
-                secretSalt: salt, secretSHA256: sha, keyHash: keyHash, prefix: prefix, lastUsedAt: lastUsed)
+                secretSalt: salt, secretSHA256: sha, keyHash: keyHash, prefix: prefix, lastUsedAt: lastUsed,
+                previousSecrets: previous)
         )
     }
 

@@ -23,7 +23,7 @@ extension AuditReport {
             ]
             for key in keys {
                 let details = [
-                    key.qualifiedName, key.prefix ?? "-", key.managedBy ?? "-", Self.day(key.createdAt),
+                    key.qualifiedName, Self.prefixes(key), key.managedBy ?? "-", Self.day(key.createdAt),
                     Self.day(key.expiresAt), key.lastUsedAt.map { Self.day($0) } ?? "never", key.status.rawValue,
                 ]
                 guard !key.reach.isEmpty else {
@@ -142,6 +142,13 @@ extension AuditReport {
     private static func day(_ timestamp: Timestamp?) -> String {
         guard let timestamp else { return "-" }
         return String(timestamp.description.prefix(10))
+    }
+
+    /// The current prefix, and how many replaced secrets still work (the findings say until when).
+    private static func prefixes(_ key: KeyAudit) -> String {
+        let current = key.prefix ?? "-"
+        guard let retiring = key.retiringSecrets else { return current }
+        return current + " (+\(retiring.count) retiring)"
     }
 
     /// `team/payments`, `key payments/checkout`.

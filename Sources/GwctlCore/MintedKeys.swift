@@ -1,13 +1,33 @@
 import Foundation
 import GatewayModel
 
-/// API key secrets minted by an apply, written to the `--keys-out` file (mode 0600, JSON).
+/// API key secrets minted by an apply, written to the `--keys-out` file (mode 0600, JSON or
+/// dotenv) and handed to `--keys-command` (`KeyCommand`).
 public struct MintedKeys: Sendable, Codable {
     public struct Key: Sendable, Codable {
         public var team: String
         public var name: String
         public var prefix: String
         public var secret: String
+        /// `create` for a new key, `rotate` for a new secret of an existing one.
+        public var action: ChangeOperation.Kind
+
+        /// `team/name`.
+        public var qualifiedName: String { team + "/" + name }
+    }
+
+    /// How the `--keys-out` file is written.
+    public enum Format: String, Sendable, CaseIterable {
+        /// `{"target":…,"revision":…,"keys":[{"team","name","prefix","secret","action"}]}`.
+        case json
+        /// `GW_KEY_<TEAM>__<NAME>=<secret>` lines, for `source` or a CI's env-file step.
+        case dotenv
+
+        /// The format a path asks for by its name: `.env` files are dotenv, anything else JSON.
+        public static func implied(by path: String) -> Format {
+            let file = URL(fileURLWithPath: path).lastPathComponent
+            return file == ".env" || file.hasSuffix(".env") ? .dotenv : .json
+        }
     }
 
     public var target: String
@@ -20,7 +40,8 @@ public struct MintedKeys: Sendable, Codable {
         keys = result.results.compactMap { item in
             guard let secret = item.secret, let team = item.target.team else { return nil }
             return Key(
-                team: team, name: item.target.name, prefix: item.prefix ?? String(secret.prefix(11)), secret: secret)
+                team: team, name: item.target.name, prefix: item.prefix ?? String(secret.prefix(11)), secret: secret,
+                action: item.op)
         }
     }
 
@@ -37,12 +58,47 @@ public struct MintedKeys: Sendable, Codable {
         chmod(path, 0o600)
     }
 
-    public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    public func write(to path: String, format: Format = .json) throws {
+        let contents: Data
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            contents = try encoder.encode(self) + Data("\n".utf8)
+        case .dotenv:
+            contents = Data(dotenv.utf8)
+        }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         try handle.truncate(atOffset: 0)
-        try handle.write(contentsOf: try encoder.encode(self) + Data("\n".utf8))
+        try handle.write(contentsOf: contents)
+    }
+
+    /// The keys as dotenv lines. Secrets are `gw_` and URL-safe base64, so they need no quoting.
+    public var dotenv: String {
+        var out = "# API key secrets minted by gwctl apply to \(target) at revision \(revision). Keep out of git.\n"
+        for key in keys { out += "\(Self.variable(team: key.team, name: key.name))=\(key.secret)\n" }
+        return out
+    }
+
+    /// `GW_KEY_PAYMENTS__CHECKOUT_BACKEND` for `payments/checkout-backend`: names are lowercase
+    /// letters, digits and `-`, so `-` becomes `_` and the double `__` between team and name keeps
+    /// `a-b/c` and `a/b-c` apart.
+    public static func variable(team: String, name: String) -> String {
+        func part(_ text: String) -> String {
+            String(text.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
+        }
+        return "GW_KEY_" + part(team) + "__" + part(name)
+    }
+}
+
+extension MintedKeys {
+    /// dotenv variables two keys among `keys` would share (`a--b/c` and `a/b--c`), each with the
+    /// keys: checked before an apply, so a dotenv file never loses a secret after one.
+    public static func dotenvCollisions(_ keys: [ResourceRef]) -> [String] {
+        let byVariable = Dictionary(grouping: keys) { variable(team: $0.team ?? "", name: $0.name) }
+        return byVariable.filter { $0.value.count > 1 }.keys.sorted().map { variable in
+            "\(variable) would hold " + (byVariable[variable] ?? []).map(\.description).joined(separator: " and ")
+        }
     }
 }

@@ -65,17 +65,10 @@ public struct UsageReport: Sendable {
         }
     }
 
-    /// `7d`, `24h`, `30m` before `now`, or an RFC 3339 instant.
+    /// `7d`, `24h`, `30m` (any `Interval`) before `now`, or an RFC 3339 instant.
     public static func parseSince(_ text: String, now: Timestamp = .now) -> Timestamp? {
         if let instant = Timestamp(rfc3339: text) { return instant }
-        guard let unit = text.last, let amount = Int64(text.dropLast()), amount >= 0 else { return nil }
-        let seconds: Int64
-        switch unit {
-        case "d": seconds = amount * 86_400
-        case "h": seconds = amount * 3_600
-        case "m": seconds = amount * 60
-        default: return nil
-        }
+        guard let seconds = Interval.seconds(text) else { return nil }
         return Timestamp(seconds: now.seconds - seconds)
     }
 

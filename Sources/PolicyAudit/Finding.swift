@@ -60,6 +60,7 @@ public enum FindingCode: String, Sendable, Hashable, Codable, CaseIterable {
     case keyUnmanaged = "key-unmanaged"
     case keyTeamSuspended = "key-team-suspended"
     case keyModelsUnreachable = "key-models-unreachable"
+    case keySecretRetiring = "key-secret-retiring"
     // Teams and credentials.
     case byokFreeTier = "byok-free-tier"
     case byokUnusable = "byok-unusable"
@@ -75,12 +76,14 @@ public enum FindingCode: String, Sendable, Hashable, Codable, CaseIterable {
     case rewriteLoop = "rewrite-loop"
     case routeProviderNotServing = "route-provider-not-serving"
     case fallbackNotAllowed = "fallback-not-allowed"
+    // Across environments.
+    case identityDrift = "identity-drift"
 
     /// Whether the finding depends on facts only the live gateway has (usage, ownership), or is
     /// the manifest's own deliberate statement, so the plan-time lint does not report it.
     public var isLiveOnly: Bool {
         switch self {
-        case .keyUnused, .keyUnmanaged, .keyNoExpiry, .keyTeamSuspended: return true
+        case .keyUnused, .keyUnmanaged, .keyNoExpiry, .keyTeamSuspended, .keySecretRetiring: return true
         default: return false
         }
     }

@@ -18,6 +18,8 @@ public struct KeyAudit: Sendable, Hashable, Codable {
     public var createdAt: Timestamp?
     public var expiresAt: Timestamp?
     public var lastUsedAt: Timestamp?
+    /// Secrets a rotation replaced that still authenticate, each until its `retiresAt`; nil when none.
+    public var retiringSecrets: [PreviousSecret]?
     public var status: Status
     /// Providers and models the key can reach now, after allowlists, rules and ZDR, each with the
     /// credential that would pay; empty when the key is not active.
@@ -43,5 +45,13 @@ public struct ProviderReach: Sendable, Hashable, Codable {
         case .system: return "system (credits)"
         case .teamBYOK, .requestBYOK: return "BYOK " + (credentialName.map { team + "/" + $0 } ?? "per request")
         }
+    }
+}
+
+extension APIKeyRecord {
+    /// The previous secrets still authenticating at `now`, soonest to retire first; nil when none.
+    func retiringSecrets(at now: Timestamp) -> [PreviousSecret]? {
+        let live = (previousSecrets ?? []).filter { $0.isLive(at: now) }.sorted { $0.retiresAt < $1.retiresAt }
+        return live.isEmpty ? nil : live
     }
 }

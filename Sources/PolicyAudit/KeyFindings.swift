@@ -63,6 +63,13 @@ struct KeyFindings {
                         fix: "adopt it with gwctl export, or revoke it"))
             }
         }
+        for secret in key.retiringSecrets(at: now) ?? [] {
+            findings.append(
+                Finding(
+                    .keySecretRetiring, .info, ref,
+                    "key '\(name)' was rotated at \(secret.rotatedAt); its previous secret (\(secret.prefix)…) works until \(secret.retiresAt), then answers key_rotated",
+                    fix: "make sure every caller has the new secret (\(key.prefix ?? "gw_…")…) before then"))
+        }
         if let suspension = team.suspension {
             findings.append(
                 Finding(

@@ -48,7 +48,8 @@ struct TeamShare {
                     KeyAudit(
                         team: key.team, name: key.name, prefix: key.prefix, managedBy: key.status?.managedBy,
                         createdAt: key.status?.createdAt, expiresAt: key.expiresAt, lastUsedAt: key.lastUsedAt,
-                        status: status, reach: status == .active ? reached : []))
+                        retiringSecrets: key.retiringSecrets(at: options.now), status: status,
+                        reach: status == .active ? reached : []))
             }
         }
         return share

@@ -13,15 +13,31 @@ struct ApplyCommand: AsyncParsableCommand {
         discussion: """
             Shows the plan, asks for confirmation on a terminal (--auto-approve for CI), and sends every \
             change as one changeset with per-resource preconditions: if anything the plan touches changed \
-            since it was read, nothing is applied. Minted API key secrets go to --keys-out (mode 0600), or \
-            are printed once on an interactive terminal; a non-interactive apply that would mint keys without \
-            --keys-out refuses before changing anything.
+            since it was read, nothing is applied. Minted API key secrets go to --keys-out (mode 0600, JSON \
+            or dotenv) and/or to --keys-command, or are printed once on an interactive terminal; a \
+            non-interactive apply that would mint keys with neither refuses before changing anything.
+
+            --keys-command CMD runs CMD with /bin/sh once per minted or rotated key, with GWCTL_KEY_TEAM, \
+            GWCTL_KEY_NAME, GWCTL_KEY_PREFIX, GWCTL_KEY_ACTION (create or rotate), GWCTL_KEY_VARIABLE, \
+            GWCTL_TARGET and GWCTL_REVISION in its environment and the secret on standard input only, e.g. \
+            'vault kv put secret/gw/$GWCTL_KEY_TEAM/$GWCTL_KEY_NAME value=-'. A key is delivered when CMD \
+            exits 0; apply names every key that was not.
             """
     )
 
     @OptionGroup var options: PlanOptions
     @Flag(help: "Apply without asking.") var autoApprove = false
-    @Option(help: "Write minted API key secrets to this file (JSON, mode 0600).") var keysOut: String?
+    @Option(help: "Write minted API key secrets to this file (mode 0600).") var keysOut: String?
+    @Option(help: "The --keys-out format: json, or dotenv (the default for a file named *.env).")
+    var keysFormat: MintedKeys.Format?
+    @Option(help: "Run this shell command once per minted key, the secret on its standard input.")
+    var keysCommand: String?
+    @Option(help: "Seconds each --keys-command run may take.") var keysCommandTimeout = 60
+
+    func validate() throws {
+        if keysFormat != nil, keysOut == nil { throw ValidationError("--keys-format needs --keys-out FILE") }
+        if keysCommandTimeout < 1 { throw ValidationError("--keys-command-timeout must be at least 1 second") }
+    }
 
     func run() async throws {
         let plan: Plan
@@ -60,11 +76,25 @@ struct ApplyCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         guard plan.hasChanges else { return }
-        if plan.keysToMint > 0, keysOut == nil, !interactive {
+        if plan.keysToMint > 0, keysOut == nil, keysCommand == nil, !interactive {
             Terminal.write(
-                "error: this apply mints \(plan.keysToMint) API \(plan.keysToMint == 1 ? "key" : "keys"); pass --keys-out FILE (secrets are printed only on an interactive terminal). Nothing was applied.\n",
+                "error: this apply mints \(plan.keysToMint) API \(plan.keysToMint == 1 ? "key" : "keys"); pass --keys-out FILE or --keys-command CMD (secrets are printed only on an interactive terminal). Nothing was applied.\n",
                 to: .standardError)
             throw ExitCode(1)
+        }
+        let format = keysFormat ?? keysOut.map(MintedKeys.Format.implied(by:)) ?? .json
+        if keysOut != nil, format == .dotenv {
+            let minting = plan.actions.filter {
+                $0.target.kind == .apiKey && ($0.action == .create || $0.action == .rotate)
+            }
+            let collisions = MintedKeys.dotenvCollisions(minting.map(\.target))
+            guard collisions.isEmpty else {
+                Terminal.write(
+                    "error: these keys would share a dotenv variable:\n"
+                        + collisions.map { "  - \($0)\n" }.joined()
+                        + "Use --keys-format json. Nothing was applied.\n", to: .standardError)
+                throw ExitCode(1)
+            }
         }
         if !autoApprove {
             guard interactive else {
@@ -110,9 +140,17 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         let minted = MintedKeys(target: target.description, result: result)
         if let keysOut {
-            try minted.write(to: keysOut)
+            try minted.write(to: keysOut, format: format)
             if !minted.keys.isEmpty { print("Wrote \(minted.keys.count) new key secrets to \(keysOut) (mode 0600).") }
-        } else if !minted.keys.isEmpty {
+        }
+        var undelivered: [KeyCommand.Failure] = []
+        if let keysCommand, !minted.keys.isEmpty {
+            undelivered = await KeyCommand(keysCommand, timeoutSeconds: keysCommandTimeout).deliver(minted)
+            let delivered = minted.keys.count - undelivered.count
+            if delivered > 0 {
+                print("Delivered \(delivered) new key \(delivered == 1 ? "secret" : "secrets") with --keys-command.")
+            }
+        } else if keysOut == nil, !minted.keys.isEmpty {
             print("\nNew API key secrets, shown this once (store them now):")
             for key in minted.keys { print("  \(key.team)/\(key.name): \(key.secret)") }
         }
@@ -120,5 +158,12 @@ struct ApplyCommand: AsyncParsableCommand {
         print(
             "Apply complete: \(summary.create) created, \(summary.update) updated, \(summary.delete) deleted, \(summary.rotate) rotated. State revision \(result.revision)."
         )
+        guard undelivered.isEmpty else {
+            Terminal.write(
+                KeyCommand.report(undelivered, of: minted.keys.count, keysOut: keysOut), to: .standardError)
+            throw ExitCode(1)
+        }
     }
 }
+
+extension MintedKeys.Format: ExpressibleByArgument {}

@@ -43,7 +43,9 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let target = try targetOptions.target()
+        let workspaces = try targetOptions.workspaces()
+        guard workspaces.count == 1 else { return try await runAcross(workspaces) }
+        let target = workspaces[0].target
         let state: GatewayState
         do {
             state = try await target.reader()?.state() ?? GatewayState()
@@ -68,6 +70,36 @@ struct AuditCommand: AsyncParsableCommand {
         default: print(report.table(section), terminator: "")
         }
         if let failOn, let threshold = Finding.Severity(rawValue: failOn), report.hasFindings(atLeast: threshold) {
+            throw ExitCode(2)
+        }
+    }
+
+    /// `--env all`: every environment's audit, then the identities that differ between them.
+    private func runAcross(_ workspaces: [Workspace]) async throws {
+        guard format != "csv" else {
+            throw ValidationError("--format csv audits one environment at a time; use table, json or markdown")
+        }
+        var states: [(environment: String, target: String, state: GatewayState)] = []
+        for workspace in workspaces {
+            do {
+                let state = try await workspace.target.reader()?.state() ?? GatewayState()
+                states.append(
+                    (workspace.environment ?? workspace.target.description, workspace.target.description, state))
+            } catch {
+                Terminal.write("error: environment \(workspace.environment ?? "?"): \(error)\n", to: .standardError)
+                throw ExitCode(1)
+            }
+        }
+        let audit = EnvironmentsAudit(
+            states,
+            options: Audit.Options(
+                unusedDays: unusedDays, expiringWithinDays: expiringDays, teams: teams.isEmpty ? nil : Set(teams)))
+        switch format {
+        case "json": print(try audit.json(), terminator: "")
+        case "markdown": print(audit.markdown(), terminator: "")
+        default: print(audit.table(AuditReport.Section(rawValue: only) ?? .all), terminator: "")
+        }
+        if let failOn, let threshold = Finding.Severity(rawValue: failOn), audit.hasFindings(atLeast: threshold) {
             throw ExitCode(2)
         }
     }

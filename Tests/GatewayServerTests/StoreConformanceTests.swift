@@ -73,6 +73,46 @@ struct StoreConformanceTests {
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func aRotationKeepsThePreviousSecretForTheOverlapAndNeverItsHash(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            var base = Self.base
+            base.operations.append(
+                ChangeOperation(op: .create, target: .policy, policy: PolicyRecord(keyRotationOverlapSeconds: 3_600)))
+            let first = try #require(
+                try await store.apply(base, actor: "test").secret(team: "payments", key: "checkout"))
+            func rotate(to rotation: Int, overlap: Int64?) async throws -> String {
+                var key = Sample.key("payments", "checkout")
+                key.rotation = rotation
+                key.rotationOverlapSeconds = overlap
+                let operation = ChangeOperation(
+                    op: .rotate, target: .apiKey(team: "payments", name: "checkout"), apiKey: key)
+                let result = try await store.apply(Changeset(operations: [operation]), actor: "test")
+                return try #require(result.secret(team: "payments", key: "checkout"))
+            }
+            // The policy's hour, then the key's own zero.
+            let second = try await rotate(to: 1, overlap: nil)
+            let third = try await rotate(to: 2, overlap: 0)
+
+            let hashes = try await store.apiKeyHashes().filter { $0.name == "checkout" }
+            #expect(hashes.count == 3)
+            let current = try #require(hashes.first { $0.previous == nil })
+            #expect(current.hash == APIKeySecret.hash(of: third))
+            let byHash = Dictionary(uniqueKeysWithValues: hashes.map { ($0.hash, $0.previous) })
+            let firstSecret = try #require(byHash[APIKeySecret.hash(of: first)] ?? nil)
+            let secondSecret = try #require(byHash[APIKeySecret.hash(of: second)] ?? nil)
+            #expect(firstSecret.retiresAt.seconds - firstSecret.rotatedAt.seconds == 3_600)
+            #expect(secondSecret.retiresAt == secondSecret.rotatedAt)
+            #expect(firstSecret.prefix == String(first.prefix(firstSecret.prefix.count)))
+
+            let key = try #require(try await store.state().apiKeys.first { $0.name == "checkout" })
+            #expect(key.previousSecrets == [firstSecret, secondSecret])
+            let json = try await store.stateJSON()
+            #expect(try JSONDecoder().decode(GatewayState.self, from: Data(json)).apiKeys.contains(key))
+            for hash in hashes.map(\.hash) { #expect(Data(json).range(of: Data(hash.utf8)) == nil) }
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func keyHashesSecretsAndLastUseServeTheDataPlane(backend: StoreBackend) async throws {
         try await backend.withStore { store in
             let result = try await store.apply(Self.base, actor: "test")

@@ -20,7 +20,7 @@ struct ApplyUnderFaultsTests {
         spec:
           tier: paid
           keys:
-        \((0..<count).map { "    - {name: key-\($0), rotation: \(rotation)}" }.joined(separator: "\n"))
+        \((0..<count).map { "    - {name: key-\($0), rotation: \(rotation), rotationOverlap: 0}" }.joined(separator: "\n"))
 
         """
     }
@@ -103,7 +103,7 @@ struct ApplyUnderFaultsTests {
                         Changeset(operations: [
                             ChangeOperation(
                                 op: exists ? .rotate : .create, target: .apiKey(team: "faults", name: name),
-                                apiKey: APIKeyRecord(team: "faults", name: name))
+                                apiKey: APIKeyRecord(team: "faults", name: name, rotationOverlapSeconds: 0))
                         ]))
                     revisions.append(result.revision)
                     let secret = try #require(result.results.first?.secret)

@@ -101,11 +101,28 @@ struct SecretScanTests {
         var rotated = environment
         rotated["LEGAL_AZURE_OPENAI_KEY"] = rotatedBYOK
         _ = try await run("plan-rotate", ["plan", "acme", "-out", "rotate.plan"], rotated)
+        // Delivered twice: to the --keys-out file and through --keys-command, whose environment and
+        // arguments are kept for the scan (only the file the command wrote may hold the secret).
+        let command =
+            #"cat > "delivered-$GWCTL_KEY_NAME.secret"; env > "command-$GWCTL_KEY_NAME.env"; echo "$0 $*" > command.args"#
         let rotate = try await run(
-            "apply-rotate", ["apply", "rotate.plan", "--auto-approve", "--keys-out", "rotated.json"], rotated)
+            "apply-rotate",
+            ["apply", "rotate.plan", "--auto-approve", "--keys-out", "rotated.json", "--keys-command", command], rotated
+        )
         #expect(rotate.status == 0, "\(rotate.stderr)")
+        #expect(rotate.stdout.contains("Delivered 1 new key secret with --keys-command."))
         let fresh = try MintedKeysFile.read(directory.appendingPathComponent("rotated.json"))
         #expect(fresh.count == 1)
+        let delivered = try String(
+            contentsOf: directory.appendingPathComponent("delivered-checkout-backend.secret"), encoding: .utf8)
+        #expect(fresh.values.first == delivered)
+        // The command inherits gwctl's environment (provider secrets included, as any child would);
+        // what it must never find there, or in its arguments, is a minted secret.
+        let commandEnvironment = try String(
+            contentsOf: directory.appendingPathComponent("command-checkout-backend.env"), encoding: .utf8)
+        #expect(commandEnvironment.contains("GWCTL_KEY_NAME=checkout-backend"))
+        for secret in Array(minted.values) + Array(fresh.values) { #expect(!commandEnvironment.contains(secret)) }
+        artifacts.files["command.args"] = try Data(contentsOf: directory.appendingPathComponent("command.args"))
         // Retired secrets too: a rotated-out key must not linger anywhere either.
         artifacts.secrets += Array(minted.values) + Array(fresh.values) + [token]
         minted.merge(fresh) { $1 }

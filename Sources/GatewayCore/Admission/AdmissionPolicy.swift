@@ -74,17 +74,18 @@ public struct AdmissionPolicy: Sendable {
         let found: APIKeyRecord?
         switch request.caller {
         case .secret(let secret):
-            found = snapshot.key(hash: KeyDigest.hex(of: secret))
-            if found == nil {
+            let hash = KeyDigest.hex(of: secret)
+            found = snapshot.key(hash: hash) ?? previousSecret(hash: hash, now: request.now, &admission)
+            if found == nil, admission.refusal == nil {
                 admission.refuse(
                     Refusal(
                         code: .invalidAPIKey, message: "the API key is not valid", layer: .authentication,
                         hint: secret.hasPrefix("gw_")
-                            ? "the key is unknown: a rotated or revoked key stops working at once"
+                            ? "no key has this secret: a deleted key stops working at once (a rotated one answers key_rotated)"
                             : "gateway keys start with gw_; a provider's own key goes in the x-gateway-provider-key header"
                     ))
-                return nil
             }
+            if found == nil { return nil }
         case .named(let name):
             found = snapshot.key(named: name)
             if found == nil {
@@ -103,6 +104,39 @@ public struct AdmissionPolicy: Sendable {
             return nil
         }
         admission.pass(.authentication, "key '\(key.team)/\(key.name)' of team '\(key.team)'")
+        if case .named = request.caller {
+            // An explanation by name lists which secrets work, so a rotation in progress is visible.
+            for secret in (key.previousSecrets ?? []) where secret.isLive(at: request.now) {
+                admission.note(
+                    .authentication,
+                    "the secret \(secret.prefix)… replaced at \(secret.rotatedAt) still works until \(secret.retiresAt); the current one is \(key.prefix ?? "gw_…")…"
+                )
+            }
+        }
+        return key
+    }
+
+    /// The key a secret belonged to before a rotation, while the rotation's overlap lasts; after
+    /// it, a `key_rotated` refusal saying when (never which secret).
+    private func previousSecret(hash: String, now: Timestamp, _ admission: inout Admission) -> APIKeyRecord? {
+        guard let (key, secret) = snapshot.previousKey(hash: hash) else { return nil }
+        let name = key.team + "/" + key.name
+        guard secret.isLive(at: now) else {
+            admission.refuse(
+                Refusal(
+                    code: .keyRotated,
+                    message:
+                        "the key '\(name)' was rotated at \(secret.rotatedAt); this secret (\(secret.prefix)…) stopped working at \(secret.retiresAt)",
+                    layer: .authentication,
+                    hint:
+                        "use the key's current secret (\(key.prefix ?? "gw_…")…), delivered when the rotation was applied"
+                ))
+            return nil
+        }
+        admission.note(
+            .authentication,
+            "a previous secret (\(secret.prefix)…) of key '\(name)', replaced at \(secret.rotatedAt), retiring at \(secret.retiresAt)"
+        )
         return key
     }
 

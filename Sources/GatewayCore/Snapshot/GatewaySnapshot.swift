@@ -17,6 +17,8 @@ public struct GatewaySnapshot: Sendable {
     public let rules: [RuleRecord]
     /// Keys by the hash of their secret.
     let keysByHash: [String: APIKeyRecord]
+    /// Keys by the hash of a secret a rotation replaced, with that secret's deadline.
+    let previousByHash: [String: (key: APIKeyRecord, secret: PreviousSecret)]
     /// Keys by `team/name`.
     let keysByName: [String: APIKeyRecord]
     /// Each team's BYOK credentials, by provider name, sorted by credential name.
@@ -44,11 +46,18 @@ public struct GatewaySnapshot: Sendable {
         }
         keysByName = byName
         var byHash: [String: APIKeyRecord] = [:]
+        var previous: [String: (key: APIKeyRecord, secret: PreviousSecret)] = [:]
         byHash.reserveCapacity(keyHashes.count)
         for entry in keyHashes {
-            if let key = byName[entry.team + "/" + entry.name] { byHash[entry.hash] = key }
+            guard let key = byName[entry.team + "/" + entry.name] else { continue }
+            if let secret = entry.previous {
+                previous[entry.hash] = (key, secret)
+            } else {
+                byHash[entry.hash] = key
+            }
         }
         keysByHash = byHash
+        previousByHash = previous
         var credentials: [String: [String: [CredentialRecord]]] = [:]
         var byProvider: [String: [CredentialRecord]] = [:]
         for credential in state.credentials.sorted(by: { ($0.team, $0.name) < ($1.team, $1.name) }) {
@@ -68,6 +77,9 @@ public struct GatewaySnapshot: Sendable {
 
     /// The key whose secret hashes to `hash`.
     public func key(hash: String) -> APIKeyRecord? { keysByHash[hash] }
+
+    /// The key a rotation took the secret hashing to `hash` from, and that secret's deadline.
+    public func previousKey(hash: String) -> (key: APIKeyRecord, secret: PreviousSecret)? { previousByHash[hash] }
 
     /// The key named `team/name`.
     public func key(named qualifiedName: String) -> APIKeyRecord? { keysByName[qualifiedName] }

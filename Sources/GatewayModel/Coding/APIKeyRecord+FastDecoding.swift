@@ -20,6 +20,8 @@ extension APIKeyRecord {
                 return reader.string().flatMap(Timestamp.init(rfc3339:)).map { record.expiresAt = $0 } != nil
             case "models": return reader.strings().map { record.models = $0 } != nil
             case "rotation": return reader.integer().map { record.rotation = $0 } != nil
+            case "rotationOverlapSeconds":
+                return reader.integer().map { record.rotationOverlapSeconds = Int64($0) } != nil
             case "budget": return reader.budget().map { record.budget = $0 } != nil
             case "rateLimit": return reader.rateLimit().map { record.rateLimit = $0 } != nil
             case "prefix": return reader.string().map { record.prefix = $0 } != nil
@@ -35,7 +37,7 @@ extension APIKeyRecord {
     /// One bit per field, to refuse a repeated key; team, name and rotation are required.
     private static let fields: [String: UInt16] = [
         "team": 1, "name": 2, "rotation": 4, "description": 8, "expiresAt": 16, "models": 32, "budget": 64,
-        "rateLimit": 128, "prefix": 256, "lastUsedAt": 512, "status": 1024,
+        "rateLimit": 128, "prefix": 256, "lastUsedAt": 512, "status": 1024, "rotationOverlapSeconds": 2048,
     ]
     private static let required: UInt16 = 1 | 2 | 4
 }

@@ -24,6 +24,8 @@ public enum RefusalCode: String, Sendable, Hashable, Codable, CaseIterable {
 
     case invalidAPIKey = "invalid_api_key"
     case keyExpired = "key_expired"
+    /// A secret a rotation replaced, after its overlap ended: the key exists, the secret is old.
+    case keyRotated = "key_rotated"
     case teamSuspended = "team_suspended"
     case modelDenied = "model_denied"
     case modelNotAllowed = "model_not_allowed"
@@ -50,7 +52,7 @@ public enum RefusalCode: String, Sendable, Hashable, Codable, CaseIterable {
     /// The HTTP status this refusal is answered with.
     public var status: Int {
         switch self {
-        case .invalidAPIKey, .keyExpired: return 401
+        case .invalidAPIKey, .keyExpired, .keyRotated: return 401
         case .insufficientCredits, .budgetExceeded: return 402
         case .modelNotFound: return 404
         case .rateLimited: return 429
@@ -232,10 +234,13 @@ public struct APIKeyHash: Sendable, Hashable {
     public var hash: String
     public var team: String
     public var name: String
+    /// Set when the hash is of a secret a rotation replaced, not the key's current one.
+    public var previous: PreviousSecret?
 
-    public init(hash: String, team: String, name: String) {
+    public init(hash: String, team: String, name: String, previous: PreviousSecret? = nil) {
         self.hash = hash
         self.team = team
         self.name = name
+        self.previous = previous
     }
 }

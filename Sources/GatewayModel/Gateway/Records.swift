@@ -30,18 +30,27 @@ public struct PolicyRecord: Sendable, Hashable, Codable {
     public var dataRetention: DataRetention
     public var byokRequiresPaidTier: Bool
     public var perRequestBYOK: Bool
+    /// Seconds a rotated key's previous secret keeps working when the key sets none; nil is
+    /// `GatewayPolicy.defaultKeyRotationOverlapSeconds`.
+    public var keyRotationOverlapSeconds: Int64?
     public var status: RecordStatus?
 
     public init(
         metadata: ResourceMetadata = ResourceMetadata(name: GatewayPolicy.requiredName),
         dataRetention: DataRetention = .standard, byokRequiresPaidTier: Bool = false, perRequestBYOK: Bool = false,
-        status: RecordStatus? = nil
+        keyRotationOverlapSeconds: Int64? = nil, status: RecordStatus? = nil
     ) {
         self.metadata = metadata
         self.dataRetention = dataRetention
         self.byokRequiresPaidTier = byokRequiresPaidTier
         self.perRequestBYOK = perRequestBYOK
+        self.keyRotationOverlapSeconds = keyRotationOverlapSeconds
         self.status = status
+    }
+
+    /// The overlap a rotation of `key` gets: the key's own, else this policy's, else the default.
+    public func rotationOverlapSeconds(of key: APIKeyRecord) -> Int64 {
+        key.rotationOverlapSeconds ?? keyRotationOverlapSeconds ?? GatewayPolicy.defaultKeyRotationOverlapSeconds
     }
 }
 
@@ -109,16 +118,21 @@ public struct APIKeyRecord: Sendable, Hashable, Codable {
     public var budget: Budget?
     public var rateLimit: RateLimit?
     public var rotation: Int
+    /// Seconds the previous secret keeps working after a rotation; nil takes the policy's.
+    public var rotationOverlapSeconds: Int64?
     /// The first characters of the secret, e.g. `gw_3kF9aB2x`, to recognise a key in logs; set on reads.
     public var prefix: String?
     /// When the key last authenticated a request; set on reads.
     public var lastUsedAt: Timestamp?
+    /// Secrets earlier rotations replaced, oldest first, retiring or retired; set on reads.
+    public var previousSecrets: [PreviousSecret]?
     public var status: RecordStatus?
 
     public init(
         team: String, name: String, description: String? = nil, expiresAt: Timestamp? = nil, models: [String]? = nil,
-        budget: Budget? = nil, rateLimit: RateLimit? = nil, rotation: Int = 0, prefix: String? = nil,
-        lastUsedAt: Timestamp? = nil, status: RecordStatus? = nil
+        budget: Budget? = nil, rateLimit: RateLimit? = nil, rotation: Int = 0, rotationOverlapSeconds: Int64? = nil,
+        prefix: String? = nil, lastUsedAt: Timestamp? = nil, previousSecrets: [PreviousSecret]? = nil,
+        status: RecordStatus? = nil
     ) {
         self.team = team
         self.name = name
@@ -128,8 +142,10 @@ public struct APIKeyRecord: Sendable, Hashable, Codable {
         self.budget = budget
         self.rateLimit = rateLimit
         self.rotation = rotation
+        self.rotationOverlapSeconds = rotationOverlapSeconds
         self.prefix = prefix
         self.lastUsedAt = lastUsedAt
+        self.previousSecrets = previousSecrets
         self.status = status
     }
 }

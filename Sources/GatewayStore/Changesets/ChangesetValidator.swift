@@ -57,6 +57,10 @@ enum ChangesetValidator {
         return problems
     }
 
+    private static func isOverlap(_ seconds: Int64) -> Bool {
+        (0...GatewayPolicy.maxKeyRotationOverlapSeconds).contains(seconds)
+    }
+
     private static func hasBody(_ operation: ChangeOperation) -> Bool {
         switch operation.target.kind {
         case .provider: return operation.provider != nil
@@ -106,8 +110,12 @@ enum ChangesetValidator {
                 }
             }
         }
-        if let record = operation.policy, record.metadata.name != target.name {
-            messages.append("metadata.name differs from the target")
+        if let record = operation.policy {
+            if record.metadata.name != target.name { messages.append("metadata.name differs from the target") }
+            if let overlap = record.keyRotationOverlapSeconds, !Self.isOverlap(overlap) {
+                messages.append(
+                    "keyRotationOverlapSeconds must be from 0 to \(GatewayPolicy.maxKeyRotationOverlapSeconds)")
+            }
         }
         if let record = operation.team {
             if record.metadata.name != target.name { messages.append("metadata.name differs from the target") }
@@ -126,6 +134,10 @@ enum ChangesetValidator {
                 messages.append("team and name differ from the target")
             }
             if record.rotation < 0 { messages.append("rotation must not be negative") }
+            if let overlap = record.rotationOverlapSeconds, !Self.isOverlap(overlap) {
+                messages.append(
+                    "rotationOverlapSeconds must be from 0 to \(GatewayPolicy.maxKeyRotationOverlapSeconds)")
+            }
             budget(record.budget, "budget")
             rateLimit(record.rateLimit, "rateLimit")
         }

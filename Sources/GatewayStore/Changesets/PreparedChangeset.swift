@@ -23,6 +23,8 @@ package struct RowWrite: Sendable {
     package var secret: SecretChange
     /// Set when a key is minted (create or rotate).
     package var minted: APIKeySecret?
+    /// A rotated key's new `previous_secrets` column: the replaced secret, retiring after the overlap.
+    package var previousSecrets: String?
 }
 
 /// One audit-log entry a changeset appends.
@@ -79,12 +81,32 @@ package struct PreparedChangeset: Sendable {
         prepared.audits.reserveCapacity(rows.count)
         prepared.result.results.reserveCapacity(rows.count)
         let encoder = RecordCoding.encoder()
+        let overlap = try rotationOverlap(changeset, existing: existing)
         for (operation, before) in zip(changeset.operations, rows) {
             try prepared.add(
-                operation, before: before, managedBy: changeset.managedBy, secrets: secrets, encoder: encoder)
+                operation, before: before, managedBy: changeset.managedBy, secrets: secrets, encoder: encoder,
+                overlap: overlap)
         }
         return prepared
     }
+
+    /// The policy's key rotation overlap in seconds, as the changeset leaves it: its own policy
+    /// operation, else the stored policy, else the default. Read only when the changeset rotates.
+    private static func rotationOverlap(
+        _ changeset: Changeset, existing: (ResourceRef) throws -> StoredRow?
+    ) throws -> Int64 {
+        let fallback = GatewayPolicy.defaultKeyRotationOverlapSeconds
+        guard changeset.operations.contains(where: { $0.op == .rotate }) else { return fallback }
+        if let operation = changeset.operations.last(where: { $0.target.kind == .policy }) {
+            return operation.op == .delete ? fallback : operation.policy?.keyRotationOverlapSeconds ?? fallback
+        }
+        guard let row = try existing(policyRef) else { return fallback }
+        let policy = try JSONDecoder().decode(PolicyRecord.self, from: Data(row.spec.utf8))
+        return policy.keyRotationOverlapSeconds ?? fallback
+    }
+
+    /// The one policy row, which a rotation reads for its overlap.
+    package static let policyRef = ResourceRef(kind: .policy, name: GatewayPolicy.requiredName)
 
     static func precondition(_ operation: ChangeOperation, actual: Int64?) -> Conflict? {
         switch operation.op {
@@ -110,7 +132,7 @@ package struct PreparedChangeset: Sendable {
 
     private mutating func add(
         _ operation: ChangeOperation, before: StoredRow?, managedBy: String?, secrets: SecretBox,
-        encoder: JSONEncoder
+        encoder: JSONEncoder, overlap policyOverlap: Int64
     ) throws {
         let target = operation.target
         let beforeDigest = before.map { Self.digest(spec: $0.spec, secret: $0.secretSHA256, keyHash: $0.keyHash) }
@@ -144,6 +166,12 @@ package struct PreparedChangeset: Sendable {
             let key = APIKeySecret.mint()
             write.minted = key
             keyHash = key.hash
+            if operation.op == .rotate, let before, let oldHash = before.keyHash {
+                write.previousSecrets = PreviousSecretsColumn.rotated(
+                    before.previousSecrets, hash: oldHash, prefix: before.prefix ?? "",
+                    now: Timestamp(rfc3339: now) ?? .now,
+                    overlap: operation.apiKey?.rotationOverlapSeconds ?? policyOverlap)
+            }
         }
         writes.append(write)
         audits.append(
@@ -182,6 +210,7 @@ package struct PreparedChangeset: Sendable {
         if var record = operation.apiKey {
             record.prefix = nil
             record.lastUsedAt = nil
+            record.previousSecrets = nil
             record.status = nil
             return try encode(record)
         }

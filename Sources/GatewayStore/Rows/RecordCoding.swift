@@ -51,6 +51,8 @@ package enum RecordCoding {
             var record = try APIKeyRecord.fastDecoded(row.spec) ?? decoder.decode(APIKeyRecord.self, from: spec)
             record.prefix = row.prefix
             record.lastUsedAt = row.lastUsedAt.flatMap(Timestamp.init(rfc3339:))
+            let previous = PreviousSecretsColumn.entries(row.previousSecrets).map(\.secret)
+            record.previousSecrets = previous.isEmpty ? nil : previous
             record.status = status(row)
             return .apiKey(record)
         case .rule:

@@ -83,6 +83,9 @@ package struct StateJSONWriter {
         if kind == .apiKey {
             if let prefix = row.prefix { fields += ",\"prefix\":\(JSONText.quoted(prefix))" }
             if let lastUsed = row.lastUsedAt { fields += ",\"lastUsedAt\":\(JSONText.quoted(lastUsed))" }
+            if row.previousSecrets != nil, let previous = PreviousSecretsColumn.publicJSON(row.previousSecrets) {
+                fields += ",\"previousSecrets\":" + previous
+            }
         }
         fields +=
             ",\"status\":{\"createdAt\":\(JSONText.quoted(row.createdAt)),\"managedBy\":\(JSONText.quoted(row.managedBy)),"

@@ -12,11 +12,13 @@ package struct StoredRow: Sendable {
     package var keyHash: String?
     package var prefix: String?
     package var lastUsedAt: String?
+    /// An API key's `previous_secrets` column (`PreviousSecretsColumn`).
+    package var previousSecrets: String?
 
     package init(
         spec: String, managedBy: String, revision: Int64, createdAt: String, updatedAt: String,
         secretSalt: String? = nil, secretSHA256: String? = nil, keyHash: String? = nil, prefix: String? = nil,
-        lastUsedAt: String? = nil
+        lastUsedAt: String? = nil, previousSecrets: String? = nil
     ) {
         self.spec = spec
         self.managedBy = managedBy
@@ -28,5 +30,6 @@ package struct StoredRow: Sendable {
         self.keyHash = keyHash
         self.prefix = prefix
         self.lastUsedAt = lastUsedAt
+        self.previousSecrets = previousSecrets
     }
 }

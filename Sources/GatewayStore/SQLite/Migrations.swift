@@ -127,6 +127,11 @@ enum Migrations {
                     );
                     """)
         }
+        // Secrets rotations replaced, with the hash each still authenticates by until it retires
+        // (`PreviousSecretsColumn`).
+        migrator.registerMigration("v4-previous-secrets") { db in
+            try db.execute(sql: "ALTER TABLE api_keys ADD COLUMN previous_secrets TEXT")
+        }
         return migrator
     }
 }

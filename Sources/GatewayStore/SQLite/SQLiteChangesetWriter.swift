@@ -61,6 +61,7 @@ struct SQLiteChangesetWriter {
             columns["key_hash"] = key.hash
             columns["prefix"] = key.prefix
         }
+        if let previous = write.previousSecrets { columns["previous_secrets"] = previous }
         if write.action == .insert {
             columns["created_at"] = now
             columns["name"] = target.name

@@ -160,9 +160,14 @@ extension SQLiteGatewayStore {
 
     public func apiKeyHashes() async throws -> [APIKeyHash] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT team, name, key_hash FROM api_keys").map { row in
-                APIKeyHash(hash: row["key_hash"], team: row["team"], name: row["name"])
+            var hashes: [APIKeyHash] = []
+            for row in try Row.fetchAll(db, sql: "SELECT team, name, key_hash, previous_secrets FROM api_keys") {
+                let team: String = row["team"]
+                let name: String = row["name"]
+                hashes.append(APIKeyHash(hash: row["key_hash"], team: team, name: name))
+                hashes += PreviousSecretsColumn.hashes(row["previous_secrets"], team: team, name: name)
             }
+            return hashes
         }
     }
 }

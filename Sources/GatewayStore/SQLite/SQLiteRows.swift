@@ -8,7 +8,8 @@ extension StoredRow {
         self.init(
             spec: row["spec"], managedBy: row["managed_by"], revision: row["revision"], createdAt: row["created_at"],
             updatedAt: row["updated_at"], secretSalt: row["secret_salt"], secretSHA256: row["secret_sha256"],
-            keyHash: row["key_hash"], prefix: row["prefix"], lastUsedAt: row["last_used_at"])
+            keyHash: row["key_hash"], prefix: row["prefix"], lastUsedAt: row["last_used_at"],
+            previousSecrets: row["previous_secrets"])
     }
 
     /// A row of a whole-table read, its columns found by position.
@@ -19,7 +20,7 @@ extension StoredRow {
             createdAt: row[columns.createdAt], updatedAt: row[columns.updatedAt],
             secretSalt: optional(columns.secretSalt), secretSHA256: optional(columns.secretSHA256),
             keyHash: optional(columns.keyHash), prefix: optional(columns.prefix),
-            lastUsedAt: optional(columns.lastUsedAt))
+            lastUsedAt: optional(columns.lastUsedAt), previousSecrets: optional(columns.previousSecrets))
     }
 }
 
@@ -36,6 +37,7 @@ struct StoredColumns {
     let keyHash: Int?
     let prefix: Int?
     let lastUsedAt: Int?
+    let previousSecrets: Int?
 
     init(_ statement: Statement) throws {
         let names = statement.columnNames
@@ -54,6 +56,7 @@ struct StoredColumns {
         keyHash = index("key_hash")
         prefix = index("prefix")
         lastUsedAt = index("last_used_at")
+        previousSecrets = index("previous_secrets")
     }
 }
 

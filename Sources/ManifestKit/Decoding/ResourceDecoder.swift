@@ -49,6 +49,7 @@ enum ResourceDecoder {
             case "budget": key.budget = budget(value)
             case "rateLimit": key.rateLimit = rateLimit(value)
             case "rotation": key.rotation = value.resolvedInt ?? 0
+            case "rotationOverlap": key.rotationOverlapSeconds = interval(value)
             default: break
             }
         }
@@ -129,7 +130,14 @@ enum ResourceDecoder {
             metadata: metadata(document["metadata"]),
             dataRetention: spec?["dataRetention"]?.resolvedString.flatMap(DataRetention.init(rawValue:)) ?? .standard,
             byokRequiresPaidTier: spec?["byokRequiresPaidTier"]?.resolvedBool ?? false,
-            perRequestBYOK: spec?["perRequestBYOK"]?.resolvedBool ?? false)
+            perRequestBYOK: spec?["perRequestBYOK"]?.resolvedBool ?? false,
+            keyRotationOverlapSeconds: spec?["keyRotationOverlap"].flatMap(interval))
+    }
+
+    /// An `Interval` as the schema admits it: `24h`, or the integer `0`.
+    static func interval(_ node: YAMLNode) -> Int64? {
+        if node.resolvedInt == 0 { return 0 }
+        return node.resolvedString.flatMap(Interval.seconds)
     }
 
     static func budget(_ node: YAMLNode?) -> Budget? {

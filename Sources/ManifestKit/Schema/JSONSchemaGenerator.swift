@@ -90,6 +90,16 @@ public enum JSONSchemaGenerator {
             return .object(fields)
         case .boolean:
             return .object([("type", .string("boolean"))])
+        case .interval:
+            return .object([
+                (
+                    "oneOf",
+                    .array([
+                        .object([("const", .integer(0))]),
+                        .object([("type", .string("string")), ("pattern", .string("^(0|[0-9]+[smhd])$"))]),
+                    ])
+                )
+            ])
         case .list(let item, let minItems, let uniqueItems):
             var fields: [(String, JSONValue)] = [
                 ("type", .string("array")), ("items", self.shape(item, into: &definitions)),

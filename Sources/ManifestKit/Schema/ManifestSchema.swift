@@ -110,6 +110,10 @@ public enum ManifestSchema {
                 Field("budget", .reference(budget), "The key's own spending cap."),
                 Field("rateLimit", .reference(rateLimit), "The key's own rate limits."),
                 Field("rotation", .integer(minimum: 0), "Bump to mint a new secret for the key."),
+                Field(
+                    "rotationOverlap", .interval,
+                    "How long the previous secret keeps working after a rotation (24h, 30m, 0 for at once); default the policy's keyRotationOverlap."
+                ),
             ])))
 
     static let teamSpec = Definition(
@@ -220,6 +224,10 @@ public enum ManifestSchema {
                     "The default for teams that set none."),
                 Field("byokRequiresPaidTier", .boolean, "Refuse BYOK on free-tier teams."),
                 Field("perRequestBYOK", .boolean, "Allow provider credentials passed with a request."),
+                Field(
+                    "keyRotationOverlap", .interval,
+                    "How long a rotated key's previous secret keeps working when the key sets no rotationOverlap (default 24h)."
+                ),
             ])))
 
     static let accessTestSpec = Definition(

@@ -9,6 +9,8 @@ public indirect enum Shape: Sendable {
     case integer(minimum: Int?)
     case number(minimum: Double?)
     case boolean
+    /// A span of time, `Interval`'s spelling: `90s`, `30m`, `24h`, `7d`, or `0`.
+    case interval
     case list(of: Shape, minItems: Int = 0, uniqueItems: Bool = false)
     /// A mapping with free string keys and values of one shape.
     case map(of: Shape)

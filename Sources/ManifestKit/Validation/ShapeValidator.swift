@@ -1,3 +1,4 @@
+import GatewayModel
 import YAMLCore
 
 /// Checks a document's nodes against a `Shape`, collecting every problem rather than stopping at the first.
@@ -80,6 +81,17 @@ struct ShapeValidator {
             guard node.resolvedBool != nil else {
                 return wrongType(node, expected: "true or false")
             }
+        case .interval:
+            if let seconds = ResourceDecoder.interval(node) {
+                guard seconds > GatewayPolicy.maxKeyRotationOverlapSeconds else { break }
+                return error(
+                    .invalidValue, node.mark,
+                    "\(Interval.text(seconds)) is longer than \(Interval.text(GatewayPolicy.maxKeyRotationOverlapSeconds)), the longest a replaced secret may keep working"
+                )
+            }
+            let found = node.scalar.map { "'\($0.text)'" } ?? node.kindDescription
+            return error(
+                .invalidValue, node.mark, "\(found) is not a span of time such as 24h, 30m, 90s, 7d or 0")
         case .list(let item, let minItems, let uniqueItems):
             guard let items = node.sequence else { return wrongType(node, expected: "a list") }
             if items.count < minItems {

@@ -32,6 +32,9 @@ public enum ManifestWriter {
         out += "  dataRetention: \(policy.dataRetention.rawValue)\n"
         out += "  byokRequiresPaidTier: \(policy.byokRequiresPaidTier)\n"
         out += "  perRequestBYOK: \(policy.perRequestBYOK)\n"
+        if let overlap = policy.keyRotationOverlapSeconds {
+            out += "  keyRotationOverlap: \(Interval.text(overlap))\n"
+        }
         return out
     }
 
@@ -65,6 +68,9 @@ public enum ManifestWriter {
                 if let budget = key.budget { spec += "      budget: \(budgetText(budget))\n" }
                 if let rateLimit = key.rateLimit { spec += "      rateLimit: \(rateLimitText(rateLimit))\n" }
                 if key.rotation != 0 { spec += "      rotation: \(key.rotation)\n" }
+                if let overlap = key.rotationOverlapSeconds {
+                    spec += "      rotationOverlap: \(Interval.text(overlap))\n"
+                }
             }
         }
         return out + (spec.isEmpty ? "spec: {}\n" : "spec:\n" + spec)
