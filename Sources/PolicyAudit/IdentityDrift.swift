@@ -32,8 +32,7 @@ public enum IdentityDrift {
             }
             for name in teams.keys.sorted() {
                 let byEnvironment = teams[name] ?? [:]
-                let distinct = Set(byEnvironment.values.flatMap { $0 })
-                guard distinct.count > 1, byEnvironment.count > 1 else { continue }
+                guard byEnvironment.count > 1 else { continue }
                 // Only drift between environments: two teams of one environment holding the same
                 // name is ordinary (names are per team).
                 let placements = environments.compactMap { environment -> (String, [String])? in

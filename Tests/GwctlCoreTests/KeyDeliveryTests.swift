@@ -6,6 +6,9 @@ import Testing
 /// Minted secrets leave an apply through `--keys-command` (stdin only) or a `--keys-out` file.
 @Suite("Key delivery")
 struct KeyDeliveryTests {
+    /// A made-up secret of the minted shape (never a real key): `gw_` and 40 copies of `letter`.
+    static func fakeSecret(_ letter: Character) -> String { "gw_" + String(repeating: letter, count: 40) }
+
     static let minted = MintedKeys(
         target: "embedded:/tmp/state.db",
         result: ChangesetResult(
@@ -13,10 +16,10 @@ struct KeyDeliveryTests {
             results: [
                 OperationResult(
                     op: .create, target: .apiKey(team: "payments", name: "checkout-backend"), revision: 7,
-                    secret: "gw_AAAAsecretOne000000000000000000", prefix: "gw_AAAAsecr"),
+                    secret: Self.fakeSecret("A"), prefix: "gw_AAAAAAAA"),
                 OperationResult(
                     op: .rotate, target: .apiKey(team: "legal", name: "bad"), revision: 7,
-                    secret: "gw_BBBBsecretTwo000000000000000000", prefix: "gw_BBBBsecr"),
+                    secret: Self.fakeSecret("B"), prefix: "gw_BBBBBBBB"),
                 OperationResult(op: .update, target: .team("payments"), revision: 7),
             ]))
 
@@ -59,7 +62,7 @@ struct KeyDeliveryTests {
         #expect(failures.first?.reason == "exited with status 3")
         let report = KeyCommand.report(failures, of: 2, keysOut: nil)
         #expect(report.contains("did not deliver 1 of 2"))
-        #expect(report.contains("legal/bad (gw_BBBBsecr…, rotated): the command exited with status 3"))
+        #expect(report.contains("legal/bad (gw_BBBBBBBB…, rotated): the command exited with status 3"))
         #expect(report.contains("bump `rotation`"))
         #expect(report.contains("previous secret keeps working"))
         for secret in Self.minted.keys.map(\.secret) { #expect(!report.contains(secret)) }
@@ -78,10 +81,10 @@ struct KeyDeliveryTests {
     @Test func dotenvNamesKeepTeamAndNameApartAndCollisionsAreFoundBeforeApplying() throws {
         #expect(MintedKeys.variable(team: "payments", name: "checkout-backend") == "GW_KEY_PAYMENTS__CHECKOUT_BACKEND")
         #expect(
-            Self.minted.dotenv.split(separator: "\n").dropFirst()
+            Self.minted.dotenv.split(separator: "\n").dropFirst().map(String.init)
                 == [
-                    "GW_KEY_PAYMENTS__CHECKOUT_BACKEND=gw_AAAAsecretOne000000000000000000",
-                    "GW_KEY_LEGAL__BAD=gw_BBBBsecretTwo000000000000000000",
+                    "GW_KEY_PAYMENTS__CHECKOUT_BACKEND=" + Self.fakeSecret("A"),
+                    "GW_KEY_LEGAL__BAD=" + Self.fakeSecret("B"),
                 ])
         #expect(MintedKeys.Format.implied(by: "out/prod.env") == .dotenv)
         #expect(MintedKeys.Format.implied(by: "out/.env") == .dotenv)
