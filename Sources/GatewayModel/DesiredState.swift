@@ -6,18 +6,21 @@ public struct DesiredState: Sendable, Hashable, Codable {
     public var policy: GatewayPolicy?
     public var teams: [Team]
     public var rules: [Rule]
+    /// Trusted OIDC issuers and the identities and admin grants they map tokens to.
+    public var issuers: [Issuer]
     /// Expectations about access; checked by gwctl, never sent to a gateway.
     public var accessTests: [AccessTest]
 
     public init(
         providers: [Provider] = [], policy: GatewayPolicy? = nil, teams: [Team] = [], rules: [Rule] = [],
-        accessTests: [AccessTest] = []
+        issuers: [Issuer] = [], accessTests: [AccessTest] = []
     ) {
         self.accessTests = accessTests.sorted { $0.name < $1.name }
         self.providers = providers.sorted { $0.name < $1.name }
         self.policy = policy
         self.teams = teams.sorted { $0.name < $1.name }
         self.rules = rules.sorted { $0.name < $1.name }
+        self.issuers = issuers.sorted { $0.name < $1.name }
     }
 
     /// The number of API keys across all teams.

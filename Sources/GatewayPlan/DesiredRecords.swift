@@ -10,6 +10,7 @@ public struct DesiredRecords: Sendable {
     public var credentials: [CredentialRecord] = []
     public var apiKeys: [APIKeyRecord] = []
     public var rules: [RuleRecord] = []
+    public var issuers: [IssuerRecord] = []
     /// Plaintext secrets by provider or credential reference. Never rendered.
     public var secrets: [ResourceRef: String]
 
@@ -49,12 +50,14 @@ public struct DesiredRecords: Sendable {
         rules = state.rules.map { rule in
             RuleRecord(metadata: rule.metadata, priority: rule.priority, match: rule.match, action: rule.action)
         }
+        issuers = state.issuers.map { IssuerRecord(metadata: $0.metadata, spec: $0.spec) }
     }
 
     /// The desired records in the live state's shape, so both sides index the same way.
     public var asState: GatewayState {
         GatewayState(
-            providers: providers, policy: policy, teams: teams, credentials: credentials, apiKeys: apiKeys, rules: rules
-        )
+            providers: providers, policy: policy, teams: teams, credentials: credentials, apiKeys: apiKeys,
+            rules: rules,
+            issuers: issuers)
     }
 }

@@ -51,6 +51,7 @@ public enum Export {
         let rules = state.rules.map { record in
             Rule(metadata: record.metadata, priority: record.priority, match: record.match, action: record.action)
         }
-        return DesiredState(providers: providers, policy: policy, teams: teams, rules: rules)
+        let issuers = state.issuers.map { Issuer(metadata: $0.metadata, spec: $0.spec) }
+        return DesiredState(providers: providers, policy: policy, teams: teams, rules: rules, issuers: issuers)
     }
 }

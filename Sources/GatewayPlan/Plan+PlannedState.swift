@@ -76,6 +76,7 @@ extension Plan {
         state.apiKeys = placed(
             actual.apiKeys, desired.apiKeys, kind: .apiKey, ref: { .apiKey(team: $0.team, name: $0.name) })
         state.rules = placed(actual.rules, desired.rules, kind: .rule, ref: { .rule($0.metadata.name) })
+        state.issuers = placed(actual.issuers, desired.issuers, kind: .issuer, ref: { .issuer($0.metadata.name) })
         return state
     }
 }

@@ -41,6 +41,7 @@ public struct Planner: Sendable {
         pass.compare(
             desired.apiKeys, actual.apiKeys, ref: { .apiKey(team: $0.team, name: $0.name) }, as: StoredResource.apiKey)
         pass.compare(desired.rules, actual.rules, ref: { .rule($0.metadata.name) }, as: StoredResource.rule)
+        pass.compare(desired.issuers, actual.issuers, ref: { .issuer($0.metadata.name) }, as: StoredResource.issuer)
         var (actions, unmanaged, errors) = (pass.actions, pass.unmanaged, pass.errors)
         Self.annotateKeyMoves(&actions)
         Self.annotateRotations(&actions, policy: desired.policy ?? actual.policy ?? PolicyRecord())
@@ -130,7 +131,7 @@ public struct Planner: Sendable {
         switch ref.kind {
         case .team: return teams.contains(ref.name)
         case .credential, .apiKey: return teams.contains(ref.team ?? "")
-        case .provider, .policy, .rule: return false
+        case .provider, .policy, .rule, .issuer: return false
         }
     }
 

@@ -27,6 +27,9 @@ extension StoredResource {
         case .rule(var record):
             record.status = nil
             return .rule(record)
+        case .issuer(var record):
+            record.status = nil
+            return .issuer(record)
         }
     }
 
@@ -44,6 +47,7 @@ extension StoredResource {
         case .policy(let record): return record.metadata
         case .team(let record): return record.metadata
         case .rule(let record): return record.metadata
+        case .issuer(let record): return record.metadata
         case .credential, .apiKey: return nil
         }
     }
@@ -63,6 +67,8 @@ extension StoredResource {
         case (.apiKey(let new), _): return FieldDiff.changes(from: nil, to: new)
         case (.rule(let new), .rule(let old)?): return FieldDiff.changes(from: old, to: new)
         case (.rule(let new), _): return FieldDiff.changes(from: nil, to: new)
+        case (.issuer(let new), .issuer(let old)?): return FieldDiff.changes(from: old, to: new)
+        case (.issuer(let new), _): return FieldDiff.changes(from: nil, to: new)
         }
     }
 
@@ -80,6 +86,7 @@ extension StoredResource {
         case .credential(let record): operation.credential = record
         case .apiKey(let record): operation.apiKey = record
         case .rule(let record): operation.rule = record
+        case .issuer(let record): operation.issuer = record
         }
         return operation
     }

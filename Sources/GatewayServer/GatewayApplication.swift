@@ -23,6 +23,10 @@ public struct GatewayConfiguration: Sendable {
     /// whole upstream call, so this caps the requests in flight per provider; a pool of 8 capped a
     /// loaded gatewayd at ~4,400 requests/s on a 1-ms upstream.
     public var upstreamConnectionsPerHost: Int
+    /// How old an issuer's cached signing keys get before a background fetch replaces them.
+    public var signingKeyRefreshInterval: Duration = .seconds(300)
+    /// The least time between fetches prompted by tokens naming an unknown signing key.
+    public var unknownSigningKeyInterval: Duration = .seconds(30)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 << 20,
@@ -46,14 +50,21 @@ public struct GatewayRuntime: Sendable {
     let activity: KeyActivity
     let usageWriter: UsageWriter
     let spend: SpendView
+    let verifier: TokenVerifier
     let configuration: GatewayConfiguration
 
-    public init(store: any GatewayStore, configuration: GatewayConfiguration, logger: Logger) {
+    public init(
+        store: any GatewayStore, configuration: GatewayConfiguration, logger: Logger, upstream: UpstreamClient = .shared
+    ) {
         cache = SnapshotCache(store: store)
         limiter = RateLimiter()
         activity = KeyActivity()
         usageWriter = UsageWriter(store: store, logger: logger)
         spend = SpendView(store: store, usage: usageWriter)
+        verifier = TokenVerifier(
+            keys: SigningKeys(
+                client: upstream, logger: logger, refreshInterval: configuration.signingKeyRefreshInterval,
+                unknownKeyInterval: configuration.unknownSigningKeyInterval))
         self.configuration = configuration
     }
 }
@@ -71,13 +82,16 @@ public enum GatewayApplication {
         store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger,
         runtime: GatewayRuntime? = nil, upstream: UpstreamClient = .shared, providers: (any ProviderAdapter)? = nil
     ) throws -> GatewayRouter {
-        let runtime = runtime ?? GatewayRuntime(store: store, configuration: configuration, logger: logger)
+        let runtime =
+            runtime ?? GatewayRuntime(store: store, configuration: configuration, logger: logger, upstream: upstream)
         let bodyLimit = RequestBodyLimit(maxBytes: configuration.maxBodyBytes)
         let router = Router()
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: RouteGuardMiddleware(table: .gateway))
         router.add(middleware: RequestBodyMiddleware(limit: bodyLimit))
-        router.add(middleware: AdminAuthMiddleware(tokens: tokens))
+        router.add(
+            middleware: AdminAuthMiddleware(
+                tokens: tokens, identities: AdminIdentities(cache: runtime.cache, verifier: runtime.verifier)))
         router.add(middleware: StateResponder(store: store, logger: logger))
         // Compact JSON: a 100k-key state is tens of megabytes, and indentation would add a third.
         try AdminAPIHandler(
@@ -91,7 +105,7 @@ public enum GatewayApplication {
             dispatch: UpstreamDispatch(
                 http: providers ?? HTTPProviderAdapter(client: upstream), vault: store,
                 timeoutSeconds: configuration.upstreamTimeoutSeconds),
-            logger: logger)
+            verifier: runtime.verifier, logger: logger)
         return GatewayRouter(plane: plane, bodyLimit: bodyLimit, admin: router)
     }
 
@@ -99,7 +113,7 @@ public enum GatewayApplication {
         store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger,
         upstream: UpstreamClient = .shared, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let runtime = GatewayRuntime(store: store, configuration: configuration, logger: logger)
+        let runtime = GatewayRuntime(store: store, configuration: configuration, logger: logger, upstream: upstream)
         return Application(
             router: try router(
                 store: store, tokens: tokens, configuration: configuration, logger: logger, runtime: runtime,

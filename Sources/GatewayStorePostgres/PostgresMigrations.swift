@@ -143,6 +143,20 @@ enum PostgresMigrations {
         ),
         // Secrets rotations replaced, with the hash each still authenticates by until it retires.
         ("v4-previous-secrets", ["ALTER TABLE api_keys ADD COLUMN previous_secrets TEXT"]),
+        // Trusted OIDC issuers, stored like rules.
+        (
+            "v5-issuers",
+            [
+                """
+                CREATE TABLE issuers (
+                    name TEXT PRIMARY KEY,
+                    spec TEXT NOT NULL,
+                    managed_by TEXT NOT NULL, revision BIGINT NOT NULL,
+                    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+                )
+                """
+            ]
+        ),
     ]
 
     /// Applies every migration not yet applied, each in the transaction that records it.

@@ -13,6 +13,7 @@ struct PostgresReferenceFacts: ReferenceFacts {
     var credentialsByProvider: [String: [String]] = [:]
     var teamsByProvider: [String: [String]] = [:]
     var allRules: [RuleRecord] = []
+    var allIssuers: [IssuerRecord] = []
 
     func exists(_ ref: ResourceRef) throws -> Bool { existing.contains(ref) }
     func credentials(ofTeam team: String) throws -> [String] { credentialsByTeam[team] ?? [] }
@@ -20,6 +21,7 @@ struct PostgresReferenceFacts: ReferenceFacts {
     func credentials(usingProvider provider: String) throws -> [String] { credentialsByProvider[provider] ?? [] }
     func teams(allowingProvider provider: String) throws -> [String] { teamsByProvider[provider] ?? [] }
     func rules() throws -> [RuleRecord] { allRules }
+    func issuers() throws -> [IssuerRecord] { allIssuers }
 
     /// Everything the check will ask about `changeset`.
     static func load(
@@ -64,7 +66,18 @@ struct PostgresReferenceFacts: ReferenceFacts {
                     THEN teams.spec::jsonb -> 'providers' ELSE '[]'::jsonb END) AS allowed(provider)
             WHERE allowed.provider = ANY($1::text[]) ORDER BY teams.name COLLATE "C"
             """, providers)
-        if deleted.contains(where: { $0.kind == .team || $0.kind == .provider || $0.kind == .apiKey }) {
+        let touchesIssuers = changeset.operations.contains { $0.target.kind == .issuer }
+        let namesKeys = changeset.operations.contains { $0.rule?.match.keys != nil }
+        if touchesIssuers || namesKeys || deleted.contains(where: { $0.kind == .team }) {
+            let decoder = JSONDecoder()
+            for try await spec in try await connection.query("SELECT spec FROM issuers", logger: logger).decode(
+                String.self)
+            {
+                facts.allIssuers.append(try decoder.decode(IssuerRecord.self, from: Data(spec.utf8)))
+            }
+        }
+        if touchesIssuers || deleted.contains(where: { $0.kind == .team || $0.kind == .provider || $0.kind == .apiKey })
+        {
             let decoder = JSONDecoder()
             for try await spec in try await connection.query("SELECT spec FROM rules", logger: logger).decode(
                 String.self)

@@ -146,6 +146,7 @@ extension AuditReport {
 
     /// The current prefix, and how many replaced secrets still work (the findings say until when).
     private static func prefixes(_ key: KeyAudit) -> String {
+        if let issuer = key.issuer { return "oidc:" + issuer }
         let current = key.prefix ?? "-"
         guard let retiring = key.retiringSecrets else { return current }
         return current + " (+\(retiring.count) retiring)"

@@ -8,7 +8,8 @@ public enum GatewayTarget: Sendable {
     case http(url: URL, token: String?)
     case embedded(statePath: String)
 
-    /// `--gateway` / `GWCTL_GATEWAY` with `GWCTL_TOKEN`; otherwise the embedded default.
+    /// `--gateway` / `GWCTL_GATEWAY` with an admin credential (`adminToken(environment:)`);
+    /// otherwise the embedded default.
     public static func resolve(
         gateway: String?, statePath: String?, environment: [String: String]
     ) throws
@@ -18,9 +19,27 @@ public enum GatewayTarget: Sendable {
             guard let url = URL(string: value), url.scheme == "http" || url.scheme == "https", url.host != nil else {
                 throw TargetError("--gateway must be an http(s) URL, got '\(value)'")
             }
-            return .http(url: url, token: environment["GWCTL_TOKEN"])
+            return .http(url: url, token: try adminToken(environment: environment))
         }
         return .embedded(statePath: statePath ?? StateFiles.defaultStatePath)
+    }
+
+    /// The bearer credential for a gatewayd: `GWCTL_TOKEN` (a stored admin token), else a
+    /// workload's OIDC token from the file `GWCTL_OIDC_TOKEN_FILE` names (read at each run, as
+    /// platforms rotate it there), else `GWCTL_OIDC_TOKEN` itself. An issuer's admin grants map
+    /// the OIDC token to a role (docs/workload-identity.md).
+    public static func adminToken(environment: [String: String]) throws -> String? {
+        if let token = environment["GWCTL_TOKEN"], !token.isEmpty { return token }
+        if let path = environment["GWCTL_OIDC_TOKEN_FILE"], !path.isEmpty {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw TargetError("GWCTL_OIDC_TOKEN_FILE: cannot read \(path)")
+            }
+            let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty else { throw TargetError("GWCTL_OIDC_TOKEN_FILE: \(path) is empty") }
+            return token
+        }
+        if let token = environment["GWCTL_OIDC_TOKEN"], !token.isEmpty { return token }
+        return nil
     }
 
     /// Printed in plan headers.

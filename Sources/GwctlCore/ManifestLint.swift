@@ -60,6 +60,7 @@ public enum ManifestLint {
         case .team, .apiKey, .credential:
             document = manifests.document(.team, named: resource.team ?? resource.name)
         case .rule: document = manifests.document(.rule, named: resource.name)
+        case .issuer: document = manifests.document(.issuer, named: resource.name)
         }
         guard let document else { return nil }
         var node = document.node["spec"]

@@ -142,7 +142,7 @@ public enum AccessDiff {
         init(_ plan: Plan) {
             for action in plan.actions {
                 switch action.target.kind {
-                case .provider, .policy, .rule: everything = true
+                case .provider, .policy, .rule, .issuer: everything = true
                 case .team: teams.insert(action.target.name)
                 case .credential: teams.insert(action.target.team ?? "")
                 case .apiKey: keys.insert(action.target)
@@ -163,10 +163,12 @@ public enum AccessDiff {
 
         /// The keys of `state` in scope, by (team, name).
         func keys(of state: GatewayState) -> [APIKeyRecord] {
+            // Workload identities act as keys of their teams, so they are reviewed like keys.
+            let all = state.issuers.isEmpty ? state.apiKeys : state.apiKeys + state.identityKeys
             let chosen =
                 everything
-                ? state.apiKeys
-                : state.apiKeys.filter {
+                ? all
+                : all.filter {
                     teams.contains($0.team) || (!keys.isEmpty && keys.contains(.apiKey(team: $0.team, name: $0.name)))
                 }
             return chosen.sorted { ($0.team, $0.name) < ($1.team, $1.name) }

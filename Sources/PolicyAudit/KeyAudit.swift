@@ -24,6 +24,8 @@ public struct KeyAudit: Sendable, Hashable, Codable {
     /// Providers and models the key can reach now, after allowlists, rules and ZDR, each with the
     /// credential that would pay; empty when the key is not active.
     public var reach: [ProviderReach]
+    /// For a workload identity (an OIDC token mapped to the team), the Issuer that maps it; nil for keys.
+    public var issuer: String?
 
     public var qualifiedName: String { team + "/" + name }
 }

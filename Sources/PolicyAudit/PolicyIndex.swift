@@ -11,6 +11,8 @@ struct PolicyIndex: Sendable {
     let teams: [TeamRecord]
     let keysByTeam: [String: [APIKeyRecord]]
     let credentialsByTeam: [String: [CredentialRecord]]
+    /// The issuer of each workload identity, by `team/name`: identities are audited as keys.
+    let identityIssuers: [String: String]
 
     init(state: GatewayState) {
         self.state = state
@@ -19,6 +21,14 @@ struct PolicyIndex: Sendable {
         teams = state.teams.sorted { $0.metadata.name < $1.metadata.name }
         var keys: [String: [APIKeyRecord]] = [:]
         for key in state.apiKeys { keys[key.team, default: []].append(key) }
+        var issuers: [String: String] = [:]
+        for issuer in state.issuers {
+            for identity in issuer.spec.identities where issuers[identity.qualifiedName] == nil {
+                issuers[identity.qualifiedName] = issuer.metadata.name
+                keys[identity.team, default: []].append(identity.asKey)
+            }
+        }
+        identityIssuers = issuers
         keysByTeam = keys.mapValues { $0.sorted { $0.name < $1.name } }
         var credentials: [String: [CredentialRecord]] = [:]
         for credential in state.credentials { credentials[credential.team, default: []].append(credential) }

@@ -39,7 +39,11 @@ struct TeamShare {
                 for entry in reached where entry.credentialKind == .teamBYOK {
                     if let credential = entry.credentialName { share.usedCredentials.insert(name + "/" + credential) }
                 }
-                share.findings += keyFindings.findings(for: key, team: team)
+                let issuer = index.identityIssuers[key.team + "/" + key.name]
+                // A workload's token expires by itself; "never expires" is about stored secrets.
+                share.findings += keyFindings.findings(for: key, team: team).filter {
+                    issuer == nil || $0.code != .keyNoExpiry
+                }
                 guard options.keyRows else { continue }
                 let status: KeyAudit.Status =
                     team.suspension != nil
@@ -49,7 +53,7 @@ struct TeamShare {
                         team: key.team, name: key.name, prefix: key.prefix, managedBy: key.status?.managedBy,
                         createdAt: key.status?.createdAt, expiresAt: key.expiresAt, lastUsedAt: key.lastUsedAt,
                         retiringSecrets: key.retiringSecrets(at: options.now), status: status,
-                        reach: status == .active ? reached : []))
+                        reach: status == .active ? reached : [], issuer: issuer))
             }
         }
         return share

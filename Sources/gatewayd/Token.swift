@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatewayModel
 import GatewayServer
 import GatewayStore
 

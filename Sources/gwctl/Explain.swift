@@ -15,7 +15,14 @@ struct Explain: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The key as team/name.") var key: String
+    @Option(help: "The key (or workload identity) as team/name.") var key: String?
+    @Option(
+        help: ArgumentHelp(
+            "A token's claims (JSON file, - for standard input) instead of --key: which identity the issuers map them to.",
+            discussion:
+                "The claims are taken as if the token had verified; say which Issuer identity matched, or which claims were checked.",
+            valueName: "file"))
+    var claims: String?
     @Option(help: "The model the request asks for.") var model: String
     @Flag(help: "Pretend the request carries its own provider key (per-request BYOK).") var withCredential = false
     @Option(help: "The endpoint: chat or embeddings.") var endpoint = "chat"
@@ -35,7 +42,11 @@ struct Explain: AsyncParsableCommand {
         guard ["chat", "embeddings"].contains(endpoint) else {
             throw ValidationError("--endpoint must be chat or embeddings")
         }
-        guard key.split(separator: "/").count == 2 else { throw ValidationError("--key must be team/name") }
+        guard (key == nil) != (claims == nil) else { throw ValidationError("give exactly one of --key and --claims") }
+        if let key, key.split(separator: "/").count != 2 { throw ValidationError("--key must be team/name") }
+        if body == "-", claims == "-" {
+            throw ValidationError("only one of --body and --claims can read standard input")
+        }
     }
 
     func run() async throws {
@@ -47,15 +58,17 @@ struct Explain: AsyncParsableCommand {
         }
         let explanation: Explanation
         do {
-            let text = try body.map { path in
+            func read(_ path: String) throws -> String {
                 path == "-"
                     ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                     : try String(contentsOfFile: path, encoding: .utf8)
             }
+            let text = try body.map(read)
             explanation = try await admin.explain(
                 ExplainRequest(
                     key: key, model: model, perRequestCredential: withCredential ? true : nil,
-                    endpoint: ExplainRequest.Endpoint(rawValue: endpoint), body: text, api: text == nil ? nil : api))
+                    endpoint: ExplainRequest.Endpoint(rawValue: endpoint), body: text, api: text == nil ? nil : api,
+                    claims: try claims.map(read)))
         } catch {
             Terminal.write("error: \(error)\n", to: .standardError)
             throw ExitCode(1)

@@ -38,6 +38,7 @@ struct ExportCommand: AsyncParsableCommand {
         try write("gateway-policy.yaml", desired.policy.map { [ManifestWriter.document($0)] } ?? [])
         try write("providers.yaml", desired.providers.map(ManifestWriter.document))
         try write("rules.yaml", desired.rules.map(ManifestWriter.document))
+        if !desired.issuers.isEmpty { try write("issuers.yaml", desired.issuers.map(ManifestWriter.document)) }
         for team in desired.teams { try write("teams/\(team.name).yaml", [ManifestWriter.document(team)]) }
         print("Wrote \(files) files to \(directory): \(desired.teams.count) teams, \(desired.keyCount) keys.")
         let variables =

@@ -18,7 +18,10 @@ struct EnvironmentOption: ParsableArguments {
 /// Which gateway a command talks to: `--gateway` / `GWCTL_GATEWAY`, else an environment's
 /// gateway (`--env`), else the embedded state file.
 struct TargetOptions: ParsableArguments {
-    @Option(help: "A gatewayd admin URL (or GWCTL_GATEWAY; token in GWCTL_TOKEN). Default: the embedded state.")
+    @Option(
+        help:
+            "A gatewayd admin URL (or GWCTL_GATEWAY; token in GWCTL_TOKEN, or an OIDC token in GWCTL_OIDC_TOKEN_FILE). Default: the embedded state."
+    )
     var gateway: String?
     @Option(help: "The embedded state file.") var state: String?
     @OptionGroup var environment: EnvironmentOption

@@ -62,3 +62,33 @@ extension ChangesetResult {
         results.first { $0.target == .apiKey(team: team, name: key) }?.secret
     }
 }
+
+extension Sample {
+    /// An issuer trusting `issuer`'s tokens: `payments/checkout-prod` for the checkout repository's
+    /// production environment, and admin grants for the gateway-config repository (pull requests
+    /// read, pushes to main write).
+    static func issuer(_ name: String = "ci", url: String, jwksURL: String, audience: String) -> IssuerRecord {
+        IssuerRecord(
+            metadata: ResourceMetadata(name: name),
+            spec: IssuerSpec(
+                url: url, audiences: [audience], jwksURL: jwksURL,
+                identities: [
+                    WorkloadIdentity(
+                        name: "checkout-prod", team: "payments",
+                        claims: ["repository": "acme/checkout", "environment": "production"],
+                        rateLimit: RateLimit(requestsPerMinute: 600))
+                ],
+                admin: [
+                    AdminGrant(
+                        name: "config-main", role: .writer,
+                        claims: ["repository": "acme/gateway-config", "ref": "refs/heads/main"]),
+                    AdminGrant(
+                        name: "config-prs", role: .reader,
+                        claims: ["repository": "acme/gateway-config", "event_name": "pull_request"]),
+                ]))
+    }
+
+    static func create(issuer record: IssuerRecord) -> ChangeOperation {
+        ChangeOperation(op: .create, target: .issuer(record.metadata.name), issuer: record)
+    }
+}

@@ -28,9 +28,23 @@ public struct AdmissionPipeline: Sendable {
     /// The answer to `POST /admin/v1/explain`: steps 1–7 for a named key, without calling a provider.
     public func explain(_ request: ExplainRequest, now: Timestamp = .now) async throws -> Explanation {
         let endpoint: AdmissionRequest.Endpoint = request.endpoint == .embeddings ? .embeddings : .chat
+        let caller: AdmissionRequest.Caller
+        if let text = request.claims {
+            guard let json = try? JSON.parse(Array(text.utf8)), let claims = TokenClaims(payload: json) else {
+                var admission = Admission(requestedModel: request.model)
+                admission.refuse(
+                    Refusal(
+                        code: .invalidToken, message: "the claims are not a JSON object with an iss string",
+                        layer: .authentication))
+                return admission.explanation
+            }
+            caller = .identity(claims)
+        } else {
+            caller = .named(request.key ?? "")
+        }
         let admission = try await admit(
             AdmissionRequest(
-                caller: .named(request.key), model: request.model, endpoint: endpoint,
+                caller: caller, model: request.model, endpoint: endpoint,
                 carriesCredential: request.perRequestCredential ?? false, now: now),
             consume: false, forAdmin: true)
         var explanation = admission.explanation

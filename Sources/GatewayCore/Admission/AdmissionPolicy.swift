@@ -93,6 +93,14 @@ public struct AdmissionPolicy: Sendable {
                     Refusal(code: .invalidAPIKey, message: "there is no key '\(name)'", layer: .authentication))
                 return nil
             }
+        case .identity(let claims):
+            guard let identity = IdentityMapping(snapshot: snapshot).identity(for: claims, &admission) else {
+                return nil
+            }
+            admission.key = identity
+            admission.pass(
+                .authentication, "workload identity '\(identity.team)/\(identity.name)' of team '\(identity.team)'")
+            return identity
         }
         guard let key = found else { return nil }
         admission.key = key

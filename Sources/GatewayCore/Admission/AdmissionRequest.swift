@@ -8,6 +8,9 @@ public struct AdmissionRequest: Sendable {
         case secret(String)
         /// A key by `team/name`, for explanations asked by an admin.
         case named(String)
+        /// A workload's OIDC token, already verified (signature, issuer, audience, times) by the
+        /// data plane, or a claims set an admin asks about: mapped to an identity by its claims.
+        case identity(TokenClaims)
     }
 
     /// The data-plane endpoint, which limits the providers that can serve.

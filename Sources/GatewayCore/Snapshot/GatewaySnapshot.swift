@@ -27,6 +27,10 @@ public struct GatewaySnapshot: Sendable {
     let credentialsByProvider: [String: [CredentialRecord]]
     /// Model id → the providers serving it, by provider name.
     let offers: [String: [ModelOffer]]
+    /// Trusted issuers by name.
+    public let issuers: [String: IssuerRecord]
+    /// Issuers by the `iss` value their tokens carry, sorted by name.
+    let issuersByURL: [String: [IssuerRecord]]
 
     /// - Parameter keysByName: whether keys can be found by `team/name` (explanations); the
     ///   audit passes each key itself and skips building that index of every key.
@@ -43,6 +47,11 @@ public struct GatewaySnapshot: Sendable {
         if indexKeysByName || !keyHashes.isEmpty {
             byName.reserveCapacity(state.apiKeys.count)
             for key in state.apiKeys { byName[key.team + "/" + key.name] = key }
+        }
+        // Identities stand for keys of their teams (explain by name, rules naming them); a key of
+        // the same name wins, though validation refuses that pairing.
+        for key in state.identityKeys where byName[key.team + "/" + key.name] == nil {
+            byName[key.team + "/" + key.name] = key
         }
         keysByName = byName
         var byHash: [String: APIKeyRecord] = [:]
@@ -73,7 +82,13 @@ public struct GatewaySnapshot: Sendable {
             }
         }
         self.offers = offers
+        issuers = Dictionary(state.issuers.map { ($0.metadata.name, $0) }, uniquingKeysWith: { first, _ in first })
+        issuersByURL = Dictionary(
+            grouping: state.issuers.sorted { $0.metadata.name < $1.metadata.name }, by: \.spec.url)
     }
+
+    /// The issuers whose tokens carry `iss`, by name.
+    public func issuers(url: String) -> [IssuerRecord] { issuersByURL[url] ?? [] }
 
     /// The key whose secret hashes to `hash`.
     public func key(hash: String) -> APIKeyRecord? { keysByHash[hash] }

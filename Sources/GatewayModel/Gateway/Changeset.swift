@@ -33,6 +33,7 @@ public struct ChangeOperation: Sendable, Hashable, Codable {
     public var credential: CredentialRecord?
     public var apiKey: APIKeyRecord?
     public var rule: RuleRecord?
+    public var issuer: IssuerRecord?
     /// Write-only plaintext of a provider's system secret or a credential's secret.
     /// On update, absent keeps the stored secret; for providers, `clearSecret` removes it.
     public var secret: String?
@@ -41,7 +42,8 @@ public struct ChangeOperation: Sendable, Hashable, Codable {
     public init(
         op: Kind, target: ResourceRef, ifRevision: Int64? = nil, provider: ProviderRecord? = nil,
         policy: PolicyRecord? = nil, team: TeamRecord? = nil, credential: CredentialRecord? = nil,
-        apiKey: APIKeyRecord? = nil, rule: RuleRecord? = nil, secret: String? = nil, clearSecret: Bool? = nil
+        apiKey: APIKeyRecord? = nil, rule: RuleRecord? = nil, issuer: IssuerRecord? = nil, secret: String? = nil,
+        clearSecret: Bool? = nil
     ) {
         self.op = op
         self.target = target
@@ -52,6 +54,7 @@ public struct ChangeOperation: Sendable, Hashable, Codable {
         self.credential = credential
         self.apiKey = apiKey
         self.rule = rule
+        self.issuer = issuer
         self.secret = secret
         self.clearSecret = clearSecret
     }

@@ -26,6 +26,10 @@ public enum RefusalCode: String, Sendable, Hashable, Codable, CaseIterable {
     case keyExpired = "key_expired"
     /// A secret a rotation replaced, after its overlap ended: the key exists, the secret is old.
     case keyRotated = "key_rotated"
+    /// A bearer JWT that did not verify (signature, issuer, audience, times) or matched no identity mapping.
+    case invalidToken = "invalid_token"
+    /// A token's issuer has no signing keys cached and its JWKS cannot be fetched: worth a retry.
+    case issuerUnavailable = "issuer_unavailable"
     case teamSuspended = "team_suspended"
     case modelDenied = "model_denied"
     case modelNotAllowed = "model_not_allowed"
@@ -52,13 +56,13 @@ public enum RefusalCode: String, Sendable, Hashable, Codable, CaseIterable {
     /// The HTTP status this refusal is answered with.
     public var status: Int {
         switch self {
-        case .invalidAPIKey, .keyExpired, .keyRotated: return 401
+        case .invalidAPIKey, .keyExpired, .keyRotated, .invalidToken: return 401
         case .insufficientCredits, .budgetExceeded: return 402
         case .modelNotFound: return 404
         case .rateLimited: return 429
         case .upstreamError: return 502
         case .upstreamTimeout: return 504
-        case .stateUnavailable: return 503
+        case .stateUnavailable, .issuerUnavailable: return 503
         case .invalidRequest, .upstreamRejected, .unsupportedContent: return 400
         default: return 403
         }
@@ -144,8 +148,11 @@ public struct RouteCandidate: Sendable, Hashable, Codable {
 
 /// What `POST /admin/v1/explain` is asked: would this key's request for this model be served?
 public struct ExplainRequest: Sendable, Hashable, Codable {
-    /// The key as `team/name`.
-    public var key: String
+    /// The key (or workload identity) as `team/name`; exactly one of `key` and `claims`.
+    public var key: String?
+    /// A token's claims (JSON text of its payload): the caller is whichever identity the issuers
+    /// map them to, as if the token had verified.
+    public var claims: String?
     public var model: String
     /// Pretend the request carries its own provider credential (per-request BYOK).
     public var perRequestCredential: Bool?
@@ -173,10 +180,11 @@ public struct ExplainRequest: Sendable, Hashable, Codable {
     }
 
     public init(
-        key: String, model: String, perRequestCredential: Bool? = nil, endpoint: Endpoint? = nil,
-        body: String? = nil, api: API? = nil
+        key: String?, model: String, perRequestCredential: Bool? = nil, endpoint: Endpoint? = nil,
+        body: String? = nil, api: API? = nil, claims: String? = nil
     ) {
         self.key = key
+        self.claims = claims
         self.model = model
         self.perRequestCredential = perRequestCredential
         self.endpoint = endpoint

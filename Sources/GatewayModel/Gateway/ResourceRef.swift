@@ -6,6 +6,7 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
     case credential
     case apiKey
     case rule
+    case issuer
 
     /// Parents before children: the order creates and updates apply in (deletes use the reverse).
     public var applyOrder: Int {
@@ -15,7 +16,8 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
         case .team: return 2
         case .credential: return 3
         case .apiKey: return 4
-        case .rule: return 5
+        case .issuer: return 5
+        case .rule: return 6
         }
     }
 
@@ -48,6 +50,7 @@ public struct ResourceRef: Sendable, Hashable, Codable, Comparable, CustomString
         ResourceRef(kind: .apiKey, name: name, team: team)
     }
     public static func rule(_ name: String) -> ResourceRef { ResourceRef(kind: .rule, name: name) }
+    public static func issuer(_ name: String) -> ResourceRef { ResourceRef(kind: .issuer, name: name) }
 
     /// `team/payments`, `apiKey/payments/checkout-backend`.
     public var description: String {

@@ -6,6 +6,7 @@ public enum StoredResource: Sendable, Hashable {
     case credential(CredentialRecord)
     case apiKey(APIKeyRecord)
     case rule(RuleRecord)
+    case issuer(IssuerRecord)
 
     public var status: RecordStatus? {
         switch self {
@@ -15,6 +16,7 @@ public enum StoredResource: Sendable, Hashable {
         case .credential(let record): return record.status
         case .apiKey(let record): return record.status
         case .rule(let record): return record.status
+        case .issuer(let record): return record.status
         }
     }
 }

@@ -107,6 +107,17 @@ struct AdminAPIHandler: APIProtocol {
         }
     }
 
+    func getIssuer(_ input: Operations.GetIssuer.Input) async throws -> Operations.GetIssuer.Output {
+        let ref = ResourceRef.issuer(input.path.name)
+        do {
+            guard case .issuer(let record)? = try await store.resource(ref) else { throw StoreError.notFound(ref) }
+            return .ok(.init(body: .json(record)))
+        } catch {
+            let (status, body) = failure(error)
+            return .default(statusCode: status, body)
+        }
+    }
+
     func applyChangeset(_ input: Operations.ApplyChangeset.Input) async throws -> Operations.ApplyChangeset.Output {
         do {
             guard case .json(let changeset) = input.body else { throw StoreError.invalid("expected JSON") }
@@ -177,8 +188,14 @@ struct AdminAPIHandler: APIProtocol {
     func explain(_ input: Operations.Explain.Input) async throws -> Operations.Explain.Output {
         do {
             guard case .json(let request) = input.body else { throw StoreError.invalid("expected JSON") }
-            guard (1...300).contains(request.key.count), (1...300).contains(request.model.count) else {
+            guard (request.key == nil) != (request.claims == nil) else {
+                throw StoreError.invalid("exactly one of key and claims is needed")
+            }
+            guard (1...300).contains(request.key?.count ?? 1), (1...300).contains(request.model.count) else {
                 throw StoreError.invalid("key and model must be 1 to 300 characters")
+            }
+            guard (request.claims?.count ?? 0) <= 65_536 else {
+                throw StoreError.invalid("claims must be at most 65,536 characters of JSON text")
             }
             guard (request.body?.count ?? 0) <= 1 << 20 else {
                 throw StoreError.invalid("body must be at most 1,048,576 characters of JSON text")

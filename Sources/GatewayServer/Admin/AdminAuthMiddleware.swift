@@ -5,6 +5,8 @@ import Hummingbird
 /// read (GET, HEAD, and POSTs that ask rather than change, like explain); anything else needs a writer. Other paths pass through untouched.
 struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let tokens: AdminTokens
+    /// OIDC tokens mapped to roles by the issuers' admin grants.
+    let identities: AdminIdentities?
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -16,7 +18,19 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             return ErrorBody(code: "unauthorized", message: "an admin token is required: Authorization: Bearer <token>")
                 .response(.unauthorized)
         }
-        guard let principal = tokens.authenticate(String(header.dropFirst("Bearer ".count))) else {
+        let presented = String(header.dropFirst("Bearer ".count))
+        let principal: AdminPrincipal
+        if let found = tokens.authenticate(presented) {
+            principal = found
+        } else if let identities, TokenVerifier.looksLikeJWT(presented) {
+            switch await identities.principal(for: presented) {
+            case .success(let found): principal = found
+            case .failure(let refusal):
+                let status: HTTPResponse.Status = refusal.status == 503 ? .serviceUnavailable : .unauthorized
+                let message = refusal.message + (refusal.hint.map { "; \($0)" } ?? "")
+                return ErrorBody(code: refusal.code.rawValue, message: message).response(status)
+            }
+        } else {
             return ErrorBody(code: "unauthorized", message: "the admin token is not valid").response(.unauthorized)
         }
         let reads =
@@ -25,7 +39,7 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         if !reads, principal.role != .writer {
             return ErrorBody(
                 code: "forbidden_role",
-                message: "token '\(principal.name)' has the role \(principal.role.rawValue); this request needs writer"
+                message: "'\(principal.name)' has the role \(principal.role.rawValue); this request needs writer"
             ).response(.forbidden)
         }
         return try await AdminPrincipal.$current.withValue(principal) {

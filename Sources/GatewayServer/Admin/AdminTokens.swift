@@ -1,15 +1,8 @@
 import Crypto
 import Foundation
 import GatewayCrypto
+import GatewayModel
 import GatewayStore
-
-/// What an admin token may do.
-public enum AdminRole: String, Sendable, Hashable, CaseIterable {
-    /// Reads: state, resources, credits, audit log.
-    case reader
-    /// Reads and changes.
-    case writer
-}
 
 /// An authenticated admin caller.
 public struct AdminPrincipal: Sendable, Hashable {

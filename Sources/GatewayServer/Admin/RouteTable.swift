@@ -14,6 +14,7 @@ public struct RouteTable: Sendable {
         ("/admin/v1/teams/{team}/credentials/{name}", [.get]),
         ("/admin/v1/teams/{team}/keys/{name}", [.get]),
         ("/admin/v1/rules/{name}", [.get]),
+        ("/admin/v1/issuers/{name}", [.get]),
         ("/admin/v1/changesets", [.post]),
         ("/admin/v1/teams/{team}/credits", [.get, .post]),
         ("/admin/v1/explain", [.post]),

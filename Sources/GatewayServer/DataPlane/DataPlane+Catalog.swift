@@ -21,7 +21,12 @@ extension DataPlane {
             return DataPlaneError(refusal: refusal, requestID: requestID, format: format).response()
         }
         let policy = AdmissionPolicy(snapshot: snapshot)
-        let identity = policy.identify(AdmissionRequest(caller: .secret(secret), model: ""))
+        let identity: Admission
+        switch await caller(secret, snapshot: snapshot) {
+        case .failure(let refusal):
+            return DataPlaneError(refusal: refusal, requestID: requestID, format: format).response()
+        case .success(let caller): identity = policy.identify(AdmissionRequest(caller: caller, model: ""))
+        }
         activity.note(identity)
         if let refusal = identity.refusal {
             return DataPlaneError(
@@ -98,8 +103,13 @@ extension DataPlane {
             let refusal = stateUnavailable(.authentication, error, requestID: requestID)
             return DataPlaneError(refusal: refusal, requestID: requestID, format: .openAI).response()
         }
-        let identity = AdmissionPolicy(snapshot: snapshot).identify(
-            AdmissionRequest(caller: .secret(secret), model: ""))
+        let identity: Admission
+        switch await caller(secret, snapshot: snapshot) {
+        case .failure(let refusal):
+            return DataPlaneError(refusal: refusal, requestID: requestID, format: .openAI).response()
+        case .success(let caller):
+            identity = AdmissionPolicy(snapshot: snapshot).identify(AdmissionRequest(caller: caller, model: ""))
+        }
         activity.note(identity)
         guard let team = identity.team, let key = identity.key,
             identity.isAdmitted || identity.refusal?.code == .teamSuspended

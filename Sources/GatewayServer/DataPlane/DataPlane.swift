@@ -18,7 +18,18 @@ struct DataPlane: Sendable {
     let usageWriter: UsageWriter
     let spend: SpendView
     let dispatch: UpstreamDispatch
+    let verifier: TokenVerifier
     let logger: Logger
+
+    /// Who calls: a gateway key's secret, or a workload's OIDC token once verified
+    /// (docs/workload-identity.md).
+    func caller(_ credential: String, snapshot: GatewaySnapshot) async -> Result<AdmissionRequest.Caller, Refusal> {
+        guard TokenVerifier.looksLikeJWT(credential) else { return .success(.secret(credential)) }
+        switch await verifier.verify(credential, snapshot: snapshot) {
+        case .success(let verified): return .success(.identity(verified.claims))
+        case .failure(let refusal): return .failure(refusal)
+        }
+    }
 
     /// `POST /v1/chat/completions`, `POST /v1/messages` and `POST /v1/responses`.
     func chat(_ request: Request, format: ChatFormat) async -> Response {
@@ -72,11 +83,16 @@ struct DataPlane: Sendable {
         }
         let requestCredential = request.headers[DataPlaneHeaders.providerKey].flatMap { $0.isEmpty ? nil : $0 }
         let pipeline = AdmissionPipeline(snapshot: snapshot, ledger: spend, limiter: limiter)
+        let caller: AdmissionRequest.Caller
+        switch await self.caller(secret, snapshot: snapshot) {
+        case .failure(let refusal): return refuse(refusal)
+        case .success(let found): caller = found
+        }
         let admission: Admission
         do {
             admission = try await pipeline.admit(
                 AdmissionRequest(
-                    caller: .secret(secret), model: model, endpoint: endpoint,
+                    caller: caller, model: model, endpoint: endpoint,
                     carriesCredential: requestCredential != nil))
         } catch {
             // Only the credit and budget figures are read during admission.

@@ -33,6 +33,7 @@ enum ChangesetValidator {
             let bodies = [
                 operation.provider != nil, operation.policy != nil, operation.team != nil,
                 operation.credential != nil, operation.apiKey != nil, operation.rule != nil,
+                operation.issuer != nil,
             ].filter { $0 }.count
             if operation.op == .delete {
                 if bodies > 0 || operation.secret != nil { problem("a delete carries no settings or secret") }
@@ -69,6 +70,7 @@ enum ChangesetValidator {
         case .credential: return operation.credential != nil
         case .apiKey: return operation.apiKey != nil
         case .rule: return operation.rule != nil
+        case .issuer: return operation.issuer != nil
         }
     }
 
@@ -152,6 +154,10 @@ enum ChangesetValidator {
             case .route(let providers, _): names(providers, "route.providers")
             default: break
             }
+        }
+        if let record = operation.issuer {
+            if record.metadata.name != target.name { messages.append("metadata.name differs from the target") }
+            messages += IssuerCheck.problems(record.spec)
         }
         return messages
     }

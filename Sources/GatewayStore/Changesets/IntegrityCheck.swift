@@ -13,6 +13,8 @@ package protocol ReferenceFacts {
     mutating func teams(allowingProvider provider: String) throws -> [String]
     /// Every rule.
     mutating func rules() throws -> [RuleRecord]
+    /// Every issuer.
+    mutating func issuers() throws -> [IssuerRecord]
 }
 
 /// After a changeset's writes, inside its transaction: does every reference still resolve?
@@ -53,6 +55,9 @@ package struct IntegrityCheck<Facts: ReferenceFacts> {
             require(.provider(record.provider), "its provider")
         }
         if let record = operation.apiKey { require(.team(record.team), "its team") }
+        if let record = operation.issuer {
+            for identity in record.spec.identities { require(.team(identity.team), "identity \(identity.name)'s team") }
+        }
         if let record = operation.team {
             for provider in record.providers ?? [] { require(.provider(provider), "provider allowlist entry") }
         }
@@ -82,13 +87,41 @@ package struct IntegrityCheck<Facts: ReferenceFacts> {
                 continue
             }
             let (references, malformed) = Self.references(of: operation)
-            for reference in references where try !facts.exists(reference.ref) {
+            for reference in references where try !resolves(reference.ref) {
                 problems.append(
                     ChangeProblem(target: reference.from, message: "\(reference.role) \(reference.ref) does not exist"))
             }
             problems += malformed
         }
+        if changeset.operations.contains(where: { $0.target.kind == .issuer && $0.op != .create }) {
+            try checkRulesStillResolve()
+        }
         return problems
+    }
+
+    /// A `team/name` a rule names is a key or a workload identity one of the issuers maps to.
+    private mutating func resolves(_ ref: ResourceRef) throws -> Bool {
+        if try facts.exists(ref) { return true }
+        guard ref.kind == .apiKey, let team = ref.team else { return false }
+        return try facts.issuers().contains { issuer in
+            issuer.spec.identities.contains { $0.team == team && $0.name == ref.name }
+        }
+    }
+
+    /// After an issuer changed or went: every identity a rule names must still be declared somewhere.
+    private mutating func checkRulesStillResolve() throws {
+        for rule in try facts.rules() {
+            for key in rule.match.keys ?? [] {
+                let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+                guard parts.count == 2, try !resolves(.apiKey(team: parts[0], name: parts[1])) else { continue }
+                problems.append(
+                    ChangeProblem(
+                        target: .rule(rule.metadata.name),
+                        message:
+                            "match.keys entry '\(key)' is neither a key nor a workload identity once this changeset applies"
+                    ))
+            }
+        }
     }
 
     private mutating func checkDeleted(_ target: ResourceRef) throws {
@@ -109,6 +142,13 @@ package struct IntegrityCheck<Facts: ReferenceFacts> {
             still(
                 "rules", try facts.rules().filter { $0.match.teams?.contains(target.name) == true }.map(\.metadata.name)
             )
+            still(
+                "issuer identities",
+                try facts.issuers().flatMap { issuer in
+                    issuer.spec.identities.filter { $0.team == target.name }.map {
+                        "\(issuer.metadata.name): \($0.name)"
+                    }
+                })
         case .provider:
             still("credentials", try facts.credentials(usingProvider: target.name))
             still("teams", try facts.teams(allowingProvider: target.name))
@@ -121,7 +161,7 @@ package struct IntegrityCheck<Facts: ReferenceFacts> {
         case .apiKey:
             let reference = "\(target.team ?? "")/\(target.name)"
             still("rules", try facts.rules().filter { $0.match.keys?.contains(reference) == true }.map(\.metadata.name))
-        case .policy, .credential, .rule:
+        case .policy, .credential, .rule, .issuer:
             break
         }
     }

@@ -218,6 +218,10 @@ package struct PreparedChangeset: Sendable {
             record.status = nil
             return try encode(record)
         }
+        if var record = operation.issuer {
+            record.status = nil
+            return try encode(record)
+        }
         throw StoreError.invalid("\(operation.target): no settings")
     }
 

@@ -59,6 +59,10 @@ package enum RecordCoding {
             var record = try decoder.decode(RuleRecord.self, from: spec)
             record.status = status(row)
             return .rule(record)
+        case .issuer:
+            var record = try decoder.decode(IssuerRecord.self, from: spec)
+            record.status = status(row)
+            return .issuer(record)
         }
     }
 
@@ -71,6 +75,7 @@ package enum RecordCoding {
         case .credential(let record): state.credentials.append(record)
         case .apiKey(let record): state.apiKeys.append(record)
         case .rule(let record): state.rules.append(record)
+        case .issuer(let record): state.issuers.append(record)
         }
     }
 }

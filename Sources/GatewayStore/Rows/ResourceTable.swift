@@ -15,6 +15,7 @@ package struct ResourceTable: Sendable {
         case .credential: return ResourceTable(name: "credentials", teamScoped: true)
         case .apiKey: return ResourceTable(name: "api_keys", teamScoped: true)
         case .rule: return ResourceTable(name: "rules", teamScoped: false)
+        case .issuer: return ResourceTable(name: "issuers", teamScoped: false)
         }
     }
 

@@ -8,7 +8,9 @@ import GatewayModel
 /// feed it rows in state order, kind by kind (`kinds`), from one read transaction.
 package struct StateJSONWriter {
     /// The order the kinds appear in, as `GatewayState` encodes them.
-    package static let kinds: [ResourceKind] = [.provider, .policy, .team, .credential, .apiKey, .rule]
+    package static let kinds: [ResourceKind] = [
+        .provider, .policy, .team, .credential, .apiKey, .rule, .issuer,
+    ]
 
     private var out: [UInt8] = []
     /// The kind whose array is open, and how many kinds (in `kinds` order) were begun.
@@ -69,6 +71,7 @@ package struct StateJSONWriter {
         case .credential: return "credentials"
         case .apiKey: return "apiKeys"
         case .rule: return "rules"
+        case .issuer: return "issuers"
         }
     }
 

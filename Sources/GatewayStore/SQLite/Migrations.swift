@@ -132,6 +132,18 @@ enum Migrations {
         migrator.registerMigration("v4-previous-secrets") { db in
             try db.execute(sql: "ALTER TABLE api_keys ADD COLUMN previous_secrets TEXT")
         }
+        // Trusted OIDC issuers (docs/workload-identity.md), stored like rules.
+        migrator.registerMigration("v5-issuers") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE issuers (
+                        name TEXT PRIMARY KEY,
+                        spec TEXT NOT NULL,
+                        managed_by TEXT NOT NULL, revision INTEGER NOT NULL,
+                        created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+                    )
+                    """)
+        }
         return migrator
     }
 }

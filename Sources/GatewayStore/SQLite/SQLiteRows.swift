@@ -79,6 +79,7 @@ extension ResourceTable {
 struct SQLiteReferenceFacts: ReferenceFacts {
     let db: Database
     private var rulesCache: [RuleRecord]?
+    private var issuersCache: [IssuerRecord]?
 
     init(db: Database) {
         self.db = db
@@ -120,5 +121,15 @@ struct SQLiteReferenceFacts: ReferenceFacts {
         }
         rulesCache = rules
         return rules
+    }
+
+    mutating func issuers() throws -> [IssuerRecord] {
+        if let issuersCache { return issuersCache }
+        let decoder = JSONDecoder()
+        let issuers = try String.fetchAll(db, sql: "SELECT spec FROM issuers").map {
+            try decoder.decode(IssuerRecord.self, from: Data($0.utf8))
+        }
+        issuersCache = issuers
+        return issuers
     }
 }

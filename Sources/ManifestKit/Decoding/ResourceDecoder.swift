@@ -100,6 +100,33 @@ enum ResourceDecoder {
             action: action)
     }
 
+    static func issuer(_ document: YAMLNode) -> Issuer {
+        let spec = document["spec"]
+        let jwks = spec?["jwks"]
+        return Issuer(
+            metadata: metadata(document["metadata"]),
+            spec: IssuerSpec(
+                url: spec?["url"]?.resolvedString ?? "",
+                audiences: spec?["audiences"]?.stringList ?? [],
+                jwksURL: jwks?["url"]?.resolvedString,
+                jwksFile: jwks?["file"]?.resolvedString,
+                algorithms: spec?["algorithms"]?.stringList?.compactMap(TokenAlgorithm.init(rawValue:))
+                    ?? TokenAlgorithm.allCases,
+                identities: (spec?["identities"]?.sequence ?? []).map { node in
+                    WorkloadIdentity(
+                        name: node["name"]?.resolvedString ?? "", team: node["team"]?.resolvedString ?? "",
+                        claims: node["claims"]?.stringMap ?? [:], description: node["description"]?.resolvedString,
+                        models: node["models"]?.stringList, budget: budget(node["budget"]),
+                        rateLimit: rateLimit(node["rateLimit"]))
+                },
+                admin: (spec?["admin"]?.sequence ?? []).map { node in
+                    AdminGrant(
+                        name: node["name"]?.resolvedString ?? "",
+                        role: node["role"]?.resolvedString.flatMap(AdminRole.init(rawValue:)) ?? .reader,
+                        claims: node["claims"]?.stringMap ?? [:])
+                }))
+    }
+
     static func accessTest(_ document: YAMLNode) -> AccessTest {
         let spec = document["spec"]
         let select = spec?["select"]

@@ -52,6 +52,7 @@ struct ManifestAssembler {
         var providers: [Provider] = []
         var teams: [Team] = []
         var rules: [Rule] = []
+        var issuers: [Issuer] = []
         var policy: GatewayPolicy?
         var tests: [AccessTest] = []
         for document in kept {
@@ -61,10 +62,11 @@ struct ManifestAssembler {
             case .rule: rules.append(ResourceDecoder.rule(document.node))
             case .gatewayPolicy: policy = ResourceDecoder.policy(document.node)
             case .accessTest: tests.append(ResourceDecoder.accessTest(document.node))
+            case .issuer: issuers.append(ResourceDecoder.issuer(document.node))
             }
         }
         let state = DesiredState(
-            providers: providers, policy: policy, teams: teams, rules: rules, accessTests: tests)
+            providers: providers, policy: policy, teams: teams, rules: rules, issuers: issuers, accessTests: tests)
         var references = ReferenceChecker(state: state)
         for document in kept {
             references.check(document)

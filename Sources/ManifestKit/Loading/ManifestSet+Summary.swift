@@ -12,6 +12,10 @@ extension ManifestSet {
             count(state.rules.count, "rule"),
             count(state.policy == nil ? 0 : 1, "policy", "policies"),
         ].joined(separator: ", ")
+            + (state.issuers.isEmpty
+                ? ""
+                : ", " + count(state.issuers.count, "issuer") + " ("
+                    + count(state.issuers.reduce(0) { $0 + $1.spec.identities.count }, "identity", "identities") + ")")
             + (state.accessTests.isEmpty ? "" : ", " + count(state.accessTests.count, "access test"))
     }
 }

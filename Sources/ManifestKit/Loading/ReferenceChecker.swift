@@ -8,11 +8,22 @@ struct ReferenceChecker {
     private let teamNames: Set<String>
     /// Teams by name, to resolve `team/key` references without building a string per key.
     private let teams: [String: Team]
+    /// Workload identities by team, with the issuer declaring each: they are named like keys.
+    private let identities: [String: [String: String]]
+    /// `team/name` of the identities checked so far, with their issuer: the second is an error.
+    private var declared: [String: String] = [:]
 
     init(state: DesiredState) {
         providerNames = Set(state.providers.map(\.name))
         teamNames = Set(state.teams.map(\.name))
         teams = Dictionary(state.teams.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var identities: [String: [String: String]] = [:]
+        for issuer in state.issuers {
+            for identity in issuer.spec.identities where identities[identity.team]?[identity.name] == nil {
+                identities[identity.team, default: [:]][identity.name] = issuer.name
+            }
+        }
+        self.identities = identities
     }
 
     mutating func check(_ document: ManifestDocument) {
@@ -57,6 +68,8 @@ struct ReferenceChecker {
             for (index, node) in (spec?["route"]?["providers"]?.sequence ?? []).enumerated() {
                 provider(node, in: document, field: "spec.route.providers[\(index)]")
             }
+        case .issuer:
+            checkIssuer(spec, in: document)
         case .gatewayPolicy:
             break
         case .accessTest:
@@ -96,12 +109,65 @@ struct ReferenceChecker {
         let team = String(reference.prefix { $0 != "/" })
         let key = String(reference.dropFirst(team.count + 1))
         if let keys = teams[team]?.keys {
-            guard !keys.contains(where: { $0.name == key }) else { return }
-            let message = "\(field): Team '\(team)' has no key '\(key)'"
-            let hint = DidYouMean.hint(for: key, among: keys.map(\.name))
+            guard !keys.contains(where: { $0.name == key }), identities[team]?[key] == nil else { return }
+            let message = "\(field): Team '\(team)' has no key or workload identity '\(key)'"
+            let hint = DidYouMean.hint(for: key, among: keys.map(\.name) + (identities[team]?.keys.sorted() ?? []))
             diagnostics.append(.error(.unknownReference, at: document.location(of: node), message + hint))
         } else {
             report(node, in: document, "\(field): unknown Team '\(team)' in '\(reference)'", team, teamNames)
+        }
+    }
+
+    /// An identity's team exists, its name is unique in the team across keys and identities, and
+    /// every mapping matches at least one claim (an empty one would admit every token).
+    private mutating func checkIssuer(_ spec: YAMLNode?, in document: ManifestDocument) {
+        if let node = spec?["jwks"]?["url"], let url = node.resolvedString, !IssuerCheck.isSigningKeyURL(url) {
+            diagnostics.append(
+                .error(
+                    .invalidValue, at: document.location(of: node),
+                    "spec.jwks.url: signing keys are fetched over https (http only on a loopback address), found '\(url)'"
+                ))
+        }
+        for (index, node) in (spec?["identities"]?.sequence ?? []).enumerated() {
+            let field = "spec.identities[\(index)]"
+            if let claims = node["claims"], claims.mapping?.isEmpty == true {
+                diagnostics.append(
+                    .error(
+                        .invalidValue, at: document.location(of: claims),
+                        "\(field).claims: an identity must match at least one claim, or every token of the issuer would be it"
+                    ))
+            }
+            guard let teamNode = node["team"], let team = teamNode.resolvedString,
+                StringFormat.resourceName.accepts(team)
+            else { continue }
+            guard let keys = teams[team]?.keys else {
+                report(teamNode, in: document, "\(field).team: unknown Team '\(team)'", team, teamNames)
+                continue
+            }
+            guard let nameNode = node["name"], let name = nameNode.resolvedString else { continue }
+            if keys.contains(where: { $0.name == name }) {
+                diagnostics.append(
+                    .error(
+                        .duplicateName, at: document.location(of: nameNode),
+                        "\(field).name: Team '\(team)' already has a key named '\(name)'; an identity is named like a key (\(team)/\(name)), so the two would be one"
+                    ))
+            } else if let first = declared[team + "/" + name] {
+                diagnostics.append(
+                    .error(
+                        .duplicateName, at: document.location(of: nameNode),
+                        "\(field).name: identity '\(team)/\(name)' is already declared by Issuer '\(first)'"))
+            } else {
+                declared[team + "/" + name] = document.name
+            }
+        }
+        for (index, node) in (spec?["admin"]?.sequence ?? []).enumerated() {
+            if let claims = node["claims"], claims.mapping?.isEmpty == true {
+                diagnostics.append(
+                    .error(
+                        .invalidValue, at: document.location(of: claims),
+                        "spec.admin[\(index)].claims: a grant must match at least one claim, or every token of the issuer would hold it"
+                    ))
+            }
         }
     }
 

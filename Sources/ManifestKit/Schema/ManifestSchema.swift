@@ -14,6 +14,7 @@ public enum ManifestSchema {
         case rule = "Rule"
         case gatewayPolicy = "GatewayPolicy"
         case accessTest = "AccessTest"
+        case issuer = "Issuer"
 
         /// The shape of the kind's `spec`.
         public var spec: Definition {
@@ -23,6 +24,7 @@ public enum ManifestSchema {
             case .rule: return ManifestSchema.ruleSpec
             case .gatewayPolicy: return ManifestSchema.policySpec
             case .accessTest: return ManifestSchema.accessTestSpec
+            case .issuer: return ManifestSchema.issuerSpec
             }
         }
     }
@@ -283,4 +285,64 @@ public enum ManifestSchema {
                                 ], exactlyOneOf: [["served", "refused", "holds"]])), required: true,
                         "What must hold for every selected key and model."),
                 ])))
+
+    static let claimConditions = Shape.map(of: .string(.nonEmpty))
+
+    static let workloadIdentity = Definition(
+        "WorkloadIdentity",
+        "A workload whose token claims match; it acts as a key of its team (team/name) in every layer.",
+        .object(
+            ObjectShape([
+                Field("name", .string(.resourceName), required: true, "Unique within the team, across its keys."),
+                Field("team", .string(.resourceName), required: true, "The team the workload calls as."),
+                Field(
+                    "claims", claimConditions, required: true,
+                    "Claim globs that must all match, e.g. repository: acme/checkout, environment: production."),
+                Field("description", .string(.any), "What the workload is."),
+                Field("models", modelGlobs, "Narrows the team's model allowlist."),
+                Field("budget", .reference(budget), "The identity's own spending cap."),
+                Field("rateLimit", .reference(rateLimit), "The identity's own rate limits."),
+            ])))
+
+    static let adminGrant = Definition(
+        "AdminGrant", "Admin API access for tokens whose claims match (CI pipelines running gwctl).",
+        .object(
+            ObjectShape([
+                Field("name", .string(.resourceName), required: true, "Names the grant in the audit log."),
+                Field(
+                    "role", .enumeration(AdminRole.allCases.map(\.rawValue)), required: true,
+                    "reader (plan, diff, audit, explain) or writer (apply)."),
+                Field("claims", claimConditions, required: true, "Claim globs that must all match."),
+            ])))
+
+    static let issuerSpec = Definition(
+        "IssuerSpec",
+        "A trusted OIDC issuer: tokens it signs for these audiences authenticate workloads and pipelines by the first mapping that matches.",
+        .object(
+            ObjectShape([
+                Field("url", .string(.nonEmpty), required: true, "The iss claim of its tokens."),
+                Field(
+                    "audiences", .list(of: .string(.nonEmpty), minItems: 1, uniqueItems: true), required: true,
+                    "Accepted aud values; a token must name one."),
+                Field(
+                    "jwks",
+                    .object(
+                        ObjectShape(
+                            [
+                                Field(
+                                    "url", .string(.httpURL),
+                                    "Fetched by gatewayd, cached and refreshed in the background (https; http only on loopback)."
+                                ),
+                                Field(
+                                    "file", .string(.nonEmpty),
+                                    "A JWKS file on the gatewayd host, for air-gapped set-ups; re-read on refresh."),
+                            ], exactlyOneOf: [["url", "file"]])), required: true, "Where the signing keys come from."),
+                Field(
+                    "algorithms",
+                    .list(of: .enumeration(TokenAlgorithm.allCases.map(\.rawValue)), minItems: 1, uniqueItems: true),
+                    "Accepted signature algorithms; default RS256, ES256 and EdDSA. none and HMAC are never accepted."),
+                Field(
+                    "identities", .list(of: .reference(workloadIdentity)), "Data-plane identities; first match wins."),
+                Field("admin", .list(of: .reference(adminGrant)), "Admin API grants; first match wins."),
+            ])))
 }

@@ -99,6 +99,36 @@ public enum ManifestWriter {
         return out
     }
 
+    public static func document(_ issuer: Issuer) -> String {
+        var out = header("Issuer", issuer.metadata)
+        let spec = issuer.spec
+        out += "spec:\n" + field("url", spec.url, 1) + "  audiences: \(list(spec.audiences))\n"
+        if let url = spec.jwksURL { out += "  jwks: {url: \(scalar(url))}\n" }
+        if let file = spec.jwksFile { out += "  jwks: {file: \(scalar(file))}\n" }
+        if spec.algorithms != TokenAlgorithm.allCases {
+            out += "  algorithms: \(list(spec.algorithms.map(\.rawValue)))\n"
+        }
+        if !spec.identities.isEmpty {
+            out += "  identities:\n"
+            for identity in spec.identities {
+                out += "    - name: \(scalar(identity.name))\n      team: \(scalar(identity.team))\n"
+                out += "      claims: \(map(identity.claims))\n"
+                if let description = identity.description { out += field("description", description, 3) }
+                if let models = identity.models { out += "      models: \(list(models))\n" }
+                if let budget = identity.budget { out += "      budget: \(budgetText(budget))\n" }
+                if let rateLimit = identity.rateLimit { out += "      rateLimit: \(rateLimitText(rateLimit))\n" }
+            }
+        }
+        if !spec.admin.isEmpty {
+            out += "  admin:\n"
+            for grant in spec.admin {
+                out += "    - name: \(scalar(grant.name))\n      role: \(grant.role.rawValue)\n"
+                out += "      claims: \(map(grant.claims))\n"
+            }
+        }
+        return out
+    }
+
     public static func document(_ test: AccessTest) -> String {
         var out = header("AccessTest", test.metadata)
         out += "spec:\n"
@@ -129,6 +159,7 @@ public enum ManifestWriter {
         if let policy = state.policy { documents.append(document(policy)) }
         documents += state.teams.sorted { $0.metadata.name < $1.metadata.name }.map(document)
         documents += state.rules.sorted { $0.metadata.name < $1.metadata.name }.map(document)
+        documents += state.issuers.sorted { $0.metadata.name < $1.metadata.name }.map(document)
         documents += state.accessTests.sorted { $0.metadata.name < $1.metadata.name }.map(document)
         return documents.joined(separator: "---\n")
     }
