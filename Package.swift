@@ -150,6 +150,7 @@ let package = Package(
                 "ManifestKit", "GatewayModel", "GatewayStore", "GatewayServer", "AdminAPI", "GatewayPlan", "GwctlCore",
                 "PolicyAudit", "GatewayStorePostgres", "MockUpstream",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -26,7 +26,8 @@ public enum IdentityDrift {
             for environment in environments {
                 let refs: [(team: String, name: String)] =
                     kind == .apiKey
-                    ? environment.state.apiKeys.map { ($0.team, $0.name) }
+                    // A workload identity is named like a key: one in another team elsewhere drifts the same way.
+                    ? (environment.state.apiKeys + environment.state.identityKeys).map { ($0.team, $0.name) }
                     : environment.state.credentials.map { ($0.team, $0.name) }
                 for ref in refs { teams[ref.name, default: [:]][environment.name, default: []].insert(ref.team) }
             }

@@ -37,7 +37,9 @@ struct HotPathBenchmark: AsyncParsableCommand {
             Workloads, comma-separated: plain and tools (to the mock type), plain-openai, tools-openai, plain-anthropic, \
             tools-anthropic (to the loopback providers), wire-openai and wire-anthropic (only gatewayd's wire work \
             for a tool turn's provider exchange: the provider's body built and written, its answer read and \
-            carried back; the difference is what translation costs, without the rest of the path's noise).
+            carried back; the difference is what translation costs, without the rest of the path's noise), \
+            plain-jwt (plain, authenticated with one ES256 OIDC token instead of a key: the warm path) and \
+            plain-jwt-fresh (a new token per request: each signature verified).
             """)
     var workloads = "plain,tools,tools-openai,tools-anthropic,wire-openai,wire-anthropic"
     @Option(help: "Requests before the measured rounds, per workload (0 for instruction counts under callgrind).")
@@ -64,7 +66,8 @@ struct HotPathBenchmark: AsyncParsableCommand {
 
     /// The model and body of a workload.
     static func workload(_ name: String) -> (model: String, body: String)? {
-        let parts = name.split(separator: "-", maxSplits: 1).map(String.init)
+        let parts = name.replacingOccurrences(of: "-jwt-fresh", with: "").replacingOccurrences(of: "-jwt", with: "")
+            .split(separator: "-", maxSplits: 1).map(String.init)
         let body: String
         switch parts.first {
         case "plain": body = DataPlaneRun.prompt
@@ -118,6 +121,21 @@ struct HotPathBenchmark: AsyncParsableCommand {
             method: .post, scheme: "http", authority: "gatewayd", path: "/v1/chat/completions",
             headerFields: [.authorization: "Bearer \(key)", .contentType: "application/json"])
         let names = workloads.split(separator: ",").map(String.init)
+        let issuer =
+            names.contains(where: { $0.contains("-jwt") })
+            ? try await BenchIssuer.make(in: directory, store: store) : nil
+        /// The bearer of each request of a round: the key, one token, or a fresh token per request
+        /// (signed before the round starts, outside the timing).
+        func bearers(_ workload: Int, _ count: Int) async throws -> [String] {
+            let name = names[workload]
+            guard let issuer, name.contains("-jwt") else { return [key] }
+            guard name.hasSuffix("-fresh") else { return [try await issuer.token(repository: "checkout")] }
+            var tokens: [String] = []
+            tokens.reserveCapacity(count)
+            let round = UUID().uuidString.prefix(8)
+            for index in 0..<count { tokens.append(try await issuer.token(repository: "r\(round)-\(index)")) }
+            return tokens
+        }
         let bodies = names.map { name -> ByteBuffer in
             let (model, body) = Self.workload(name.replacingOccurrences(of: "wire-", with: "tools-"))!
             return ByteBuffer(string: #"{"model":"\#(model)","# + body + "}")
@@ -131,10 +149,15 @@ struct HotPathBenchmark: AsyncParsableCommand {
                 return ContinuousClock.now - start
             }
             let body = bodies[workload]
+            let heads = try await bearers(workload, count).map { bearer in
+                var head = head
+                head.headerFields[.authorization] = "Bearer \(bearer)"
+                return head
+            }
             let start = ContinuousClock.now
-            for _ in 0..<count {
+            for index in 0..<count {
                 let response = try await responder.respond(
-                    to: Request(head: head, body: RequestBody(buffer: body)), context: context)
+                    to: Request(head: heads[index % heads.count], body: RequestBody(buffer: body)), context: context)
                 guard response.status == .ok else { throw BenchmarkError("gatewayd answered \(response.status)") }
             }
             return ContinuousClock.now - start
@@ -161,6 +184,12 @@ struct HotPathBenchmark: AsyncParsableCommand {
             )
         }
         func fastest(_ name: String) -> Double? { names.firstIndex(of: name).flatMap { perRequest[$0].min() } }
+        if let plain = fastest("plain") {
+            for name in ["plain-jwt", "plain-jwt-fresh"] {
+                guard let jwt = fastest(name) else { continue }
+                print(String(format: "%@ against a key, fastest rounds: %+.2f µs per request", name, jwt - plain))
+            }
+        }
         if let tools = fastest("tools"), let same = fastest("wire-openai"), let translated = fastest("wire-anthropic") {
             // gatewayd's own time for a tool turn to an HTTP provider of the client's format: the
             // whole path (to the mock type) and the same-format wire work.

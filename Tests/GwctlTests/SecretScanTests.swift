@@ -69,8 +69,20 @@ struct SecretScanTests {
         }
     }
 
-    /// Runs the flow against `gateway`, working in its copy of examples/acme.
+    /// Runs the flow against `gateway`, working in its copy of examples/acme, with an OIDC issuer
+    /// on loopback whose tokens authenticate a workload and a pipeline.
     static func flow(_ gateway: LiveGatewayd) async throws -> Artifacts {
+        let issuer = try TestIssuer()
+        return try await issuer.serveJWKS { jwksURL in
+            try WorkloadIdentityApplyTests.issuerManifest(url: issuer.url, audience: issuer.audience, jwksURL: jwksURL)
+                .write(
+                    to: gateway.directory.appendingPathComponent("acme/issuer.yaml"), atomically: true,
+                    encoding: .utf8)
+            return try await flow(gateway, issuer: issuer)
+        }
+    }
+
+    static func flow(_ gateway: LiveGatewayd, issuer: TestIssuer) async throws -> Artifacts {
         let (url, token, directory) = (gateway.url, gateway.token, gateway.directory)
         var artifacts = Artifacts()
         let environment = gateway.gwctlEnvironment()
@@ -151,6 +163,32 @@ struct SecretScanTests {
             #expect(response.status.code == 401)
             artifacts.files["request-\(name)"] = Data(buffer: try await response.body.collect(upTo: 1 << 20))
         }
+
+        // OIDC tokens: a workload's (served), a tampered one (refused), a pipeline's for the admin API.
+        let workload = try issuer.token(issuer.claims(["repository": "acme/checkout", "environment": "production"]))
+        let tampered = try TestIssuer.tampered(workload, claims: issuer.claims(["repository": "acme/checkout"]))
+        let pipeline = try issuer.token(
+            issuer.claims(["repository": "acme/gateway-config", "event_name": "pull_request", "sub": "pr-9"]))
+        artifacts.secrets += [workload, tampered, pipeline]
+        for (name, bearer, status) in [("oidc-workload", workload, 200), ("oidc-tampered", tampered, 401)] {
+            var request = HTTPClientRequest(url: url + "/v1/chat/completions")
+            request.method = .POST
+            request.headers.add(name: "authorization", value: "Bearer \(bearer)")
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(
+                ByteBuffer(string: #"{"model":"openai/gpt-5.4-mini","messages":[{"role":"user","content":"hi"}]}"#))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            #expect(Int(response.status.code) == status, "\(name)")
+            artifacts.files["request-\(name)"] = Data(buffer: try await response.body.collect(upTo: 1 << 20))
+        }
+        try (pipeline + "\n").write(
+            to: directory.appendingPathComponent("pipeline.jwt"), atomically: true, encoding: .utf8)
+        var oidc = environment
+        oidc["GWCTL_TOKEN"] = nil
+        oidc["GWCTL_OIDC_TOKEN_FILE"] = directory.appendingPathComponent("pipeline.jwt").path
+        #expect(try await run("plan-oidc", ["plan", "acme"], oidc).status == 0)
+        #expect(try await run("apply-oidc-reader", ["apply", "acme", "--auto-approve"], oidc).status == 1)
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent("pipeline.jwt"))
 
         #expect(artifacts.statuses[200, default: 0] > 0 && artifacts.statuses.keys.contains { $0 >= 400 })
         _ = try await run(
