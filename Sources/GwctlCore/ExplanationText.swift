@@ -4,7 +4,7 @@ import GatewayModel
 public enum ExplanationText {
     public static func render(_ explanation: Explanation, target: String) -> String {
         var out = "Target: \(target)\n"
-        let who = explanation.key.map { "key \($0)" } ?? "an unknown key"
+        let who = explanation.key.map { "key \($0)" } ?? "an unknown caller"
         out += "\(who) asks for \(explanation.requestedModel)"
         if explanation.model != explanation.requestedModel { out += " (rewritten to \(explanation.model))" }
         out += "\n\n"
