@@ -70,12 +70,28 @@ struct KeyDeliveryTests {
     }
 
     @Test func aCommandThatHangsIsStoppedAtItsTimeout() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hang-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let started = ContinuousClock.now
-        let failures = await KeyCommand("sleep 30", timeoutSeconds: 1)
-            .deliver(Self.minted, environment: ["PATH": "/usr/bin:/bin"])
+        // Each run leaves a child in the command's process group and says which; both must be gone.
+        let failures = await KeyCommand(
+            #"sleep 30 & echo $! > "\#(directory.path)/$GWCTL_KEY_NAME.pid"; wait"#, timeoutSeconds: 1
+        )
+        .deliver(Self.minted, environment: ["PATH": "/usr/bin:/bin"])
         #expect(failures.count == 2)
         #expect(failures.allSatisfy { $0.reason == "timed out after 1s and was stopped" })
-        #expect(ContinuousClock.now - started < .seconds(20))
+        for key in Self.minted.keys {
+            let text = try String(
+                contentsOf: directory.appendingPathComponent("\(key.name).pid"), encoding: .utf8)
+            let pid = try #require(pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+            // Gone, or a zombie waiting for whoever reaps orphans: either way it no longer runs.
+            let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+            let state = stat?.split(separator: ")").last?.split(separator: " ").first
+            #expect(stat == nil || state == "Z", "the command's child \(pid) outlived the timeout: \(stat ?? "")")
+        }
+        // Waited out, the two commands would take a minute: they were stopped, not awaited.
+        #expect(ContinuousClock.now - started < .seconds(30))
     }
 
     @Test func dotenvNamesKeepTeamAndNameApartAndCollisionsAreFoundBeforeApplying() throws {
