@@ -9,28 +9,12 @@ struct IdentityMapping {
     /// The identity, as the key it stands for; nil with an `invalid_token` refusal naming the
     /// claims that were checked (never the token).
     func identity(for claims: TokenClaims, _ admission: inout Admission) -> APIKeyRecord? {
-        let trusting = snapshot.issuers(url: claims.issuer)
-        guard !trusting.isEmpty else {
-            admission.refuse(
-                Refusal(
-                    code: .invalidToken, message: "no Issuer trusts tokens from '\(claims.issuer)'",
-                    layer: .authentication,
-                    hint: "declare an Issuer with url: \(claims.issuer), or use a gateway API key"))
+        let addressed: [IssuerRecord]
+        switch snapshot.issuers(addressedBy: claims) {
+        case .failure(let refusal):
+            admission.refuse(refusal)
             return nil
-        }
-        let audiences = claims.values["aud"] ?? []
-        let addressed = trusting.filter { issuer in issuer.spec.audiences.contains { audiences.contains($0) } }
-        guard !addressed.isEmpty else {
-            admission.refuse(
-                Refusal(
-                    code: .invalidToken,
-                    message:
-                        "the token's audience (\(audiences.joined(separator: ", "))) is not one Issuer '\(trusting[0].metadata.name)' accepts",
-                    layer: .authentication,
-                    hint:
-                        "request the token for one of \(trusting[0].spec.audiences.joined(separator: ", ")), or add its audience to the Issuer"
-                ))
-            return nil
+        case .success(let found): addressed = found
         }
         var checked: Set<String> = []
         for issuer in addressed {

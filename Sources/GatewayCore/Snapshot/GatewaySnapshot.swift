@@ -90,6 +90,30 @@ public struct GatewaySnapshot: Sendable {
     /// The issuers whose tokens carry `iss`, by name.
     public func issuers(url: String) -> [IssuerRecord] { issuersByURL[url] ?? [] }
 
+    /// The issuers a token's claims address, by name: trusted for its `iss` and accepting one of
+    /// its audiences; else the `invalid_token` refusal saying which of the two failed. The data
+    /// plane's verifier and the identity mapping (explain by claims) ask the same question.
+    public func issuers(addressedBy claims: TokenClaims) -> Result<[IssuerRecord], Refusal> {
+        let trusting = issuers(url: claims.issuer)
+        guard let first = trusting.first else {
+            return .failure(
+                Refusal(
+                    code: .invalidToken, message: "no Issuer trusts tokens from '\(claims.issuer)'",
+                    layer: .authentication,
+                    hint: "declare an Issuer with url: \(claims.issuer), or use a gateway API key"))
+        }
+        let audiences = claims.values["aud"] ?? []
+        let addressed = trusting.filter { issuer in issuer.spec.audiences.contains { audiences.contains($0) } }
+        guard addressed.isEmpty else { return .success(addressed) }
+        return .failure(
+            Refusal(
+                code: .invalidToken,
+                message:
+                    "the token's audience (\(audiences.isEmpty ? "none" : audiences.joined(separator: ", "))) is not one Issuer '\(first.metadata.name)' accepts",
+                layer: .authentication,
+                hint: "request the token for \(first.spec.audiences.joined(separator: " or "))"))
+    }
+
     /// The key whose secret hashes to `hash`.
     public func key(hash: String) -> APIKeyRecord? { keysByHash[hash] }
 

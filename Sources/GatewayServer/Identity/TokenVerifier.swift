@@ -64,17 +64,10 @@ final class TokenVerifier: Sendable {
                 hint: "issuers sign with RS256, ES256 or EdDSA")
         }
         guard let claims = TokenClaims(payload: payload) else { return refuse("the token has no iss claim") }
-        let trusting = snapshot.issuers(url: claims.issuer)
-        guard !trusting.isEmpty else {
-            return refuse(
-                "no Issuer trusts tokens from '\(claims.issuer)'",
-                hint: "declare an Issuer with url: \(claims.issuer), or use a gateway API key")
-        }
-        let audiences = claims.values["aud"] ?? []
-        guard let issuer = trusting.first(where: { $0.spec.audiences.contains { audiences.contains($0) } }) else {
-            return refuse(
-                "the token's audience (\(audiences.isEmpty ? "none" : audiences.joined(separator: ", "))) is not one Issuer '\(trusting[0].metadata.name)' accepts",
-                hint: "request the token for \(trusting[0].spec.audiences.joined(separator: " or "))")
+        let issuer: IssuerRecord
+        switch snapshot.issuers(addressedBy: claims) {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let addressed): issuer = addressed[0]
         }
         let name = issuer.metadata.name
         guard let accepted = TokenAlgorithm(rawValue: algorithm), issuer.spec.algorithms.contains(accepted) else {
