@@ -1,11 +1,14 @@
 import AdminAPI
 import GatewayCore
+import GatewayModel
 import GatewayStore
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import OpenAPIHummingbird
 import OpenAPIRuntime
+import ServiceLifecycle
 
 /// How gatewayd listens and what it accepts.
 public struct GatewayConfiguration: Sendable {
@@ -27,6 +30,18 @@ public struct GatewayConfiguration: Sendable {
     public var signingKeyRefreshInterval: Duration = .seconds(300)
     /// The least time between fetches prompted by tokens naming an unknown signing key.
     public var unknownSigningKeyInterval: Duration = .seconds(30)
+    /// The request-body bytes the data plane holds at once across all requests (``BodyBudget``).
+    public var maxBodyBytesInFlight: Int = 256 << 20
+    /// Timeouts and the cap on client connections.
+    public var connections = ConnectionLimits()
+    /// How long after its last successful read of the state store the data plane keeps serving
+    /// the state it holds while the store cannot be read (``StateHealth``).
+    public var staleStateLimit: Duration = .seconds(600)
+    /// How long shutdown may take: in-flight requests get most of it, the last usage write half
+    /// of it, and gatewayd exits at the end of it whatever still waits.
+    public var drainTimeout: Duration = .seconds(15)
+    /// How often instances sharing a PostgreSQL state exchange rate-limit counts (``RateLimitSync``).
+    public var rateLimitSyncInterval: Duration = .milliseconds(250)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 << 20,
@@ -51,20 +66,25 @@ public struct GatewayRuntime: Sendable {
     let usageWriter: UsageWriter
     let spend: SpendView
     let verifier: TokenVerifier
+    let bodyBudget: BodyBudget
     let configuration: GatewayConfiguration
 
     public init(
         store: any GatewayStore, configuration: GatewayConfiguration, logger: Logger, upstream: UpstreamClient = .shared
     ) {
-        cache = SnapshotCache(store: store)
+        let health = StateHealth(
+            staleLimit: configuration.staleStateLimit, readLimit: store.mayBeUnreachable ? .seconds(1) : nil,
+            logger: logger)
+        cache = SnapshotCache(store: store, health: health)
         limiter = RateLimiter()
         activity = KeyActivity()
-        usageWriter = UsageWriter(store: store, logger: logger)
-        spend = SpendView(store: store, usage: usageWriter)
+        usageWriter = UsageWriter(store: store, logger: logger, health: health)
+        spend = SpendView(store: store, usage: usageWriter, health: health)
         verifier = TokenVerifier(
             keys: SigningKeys(
                 client: upstream, logger: logger, refreshInterval: configuration.signingKeyRefreshInterval,
                 unknownKeyInterval: configuration.unknownSigningKeyInterval))
+        bodyBudget = BodyBudget(capacity: configuration.maxBodyBytesInFlight)
         self.configuration = configuration
     }
 }
@@ -92,6 +112,7 @@ public enum GatewayApplication {
         router.add(
             middleware: AdminAuthMiddleware(
                 tokens: tokens, identities: AdminIdentities(cache: runtime.cache, verifier: runtime.verifier)))
+        router.add(middleware: StateAvailabilityMiddleware(store: store, health: runtime.cache.health))
         router.add(middleware: StateResponder(store: store, logger: logger))
         // Compact JSON: a 100k-key state is tens of megabytes, and indentation would add a third.
         try AdminAPIHandler(
@@ -105,7 +126,7 @@ public enum GatewayApplication {
             dispatch: UpstreamDispatch(
                 http: providers ?? HTTPProviderAdapter(client: upstream), vault: store,
                 timeoutSeconds: configuration.upstreamTimeoutSeconds),
-            verifier: runtime.verifier, logger: logger)
+            verifier: runtime.verifier, bodyLimit: bodyLimit, bodyBudget: runtime.bodyBudget, logger: logger)
         return GatewayRouter(plane: plane, bodyLimit: bodyLimit, admin: router)
     }
 
@@ -114,22 +135,41 @@ public enum GatewayApplication {
         upstream: UpstreamClient = .shared, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let runtime = GatewayRuntime(store: store, configuration: configuration, logger: logger, upstream: upstream)
+        let limits = configuration.connections
+        let open = OpenConnections(limit: limits.maxConnections)
         return Application(
             router: try router(
                 store: store, tokens: tokens, configuration: configuration, logger: logger, runtime: runtime,
                 upstream: upstream),
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: [ConnectionGuard(limits: limits, connections: open)])),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "gatewayd"),
-            services: [
-                SnapshotRefresher(
-                    cache: runtime.cache, feed: store as? any StateChangeFeed, interval: configuration.reloadInterval,
-                    logger: logger),
-                UsageRecorder(writer: runtime.usageWriter),
-                KeyActivityRecorder(
-                    activity: runtime.activity, store: store, interval: configuration.keyUseFlushInterval,
-                    logger: logger),
-            ],
+            services: services(store: store, runtime: runtime, configuration: configuration, logger: logger),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
+    }
+
+    /// What runs beside the server: reloads, the usage and key-use writers, and (on a state shared
+    /// by instances) the rate-limit exchange.
+    static func services(
+        store: any GatewayStore, runtime: GatewayRuntime, configuration: GatewayConfiguration, logger: Logger
+    ) -> [any Service] {
+        var services: [any Service] = [
+            SnapshotRefresher(
+                cache: runtime.cache, feed: store as? any StateChangeFeed, interval: configuration.reloadInterval,
+                logger: logger),
+            UsageRecorder(writer: runtime.usageWriter, drain: configuration.drainTimeout * 0.5),
+            KeyActivityRecorder(
+                activity: runtime.activity, store: store, interval: configuration.keyUseFlushInterval,
+                logger: logger),
+        ]
+        if let exchange = store as? any RateLimitExchange {
+            services.append(
+                RateLimitSync(
+                    limiter: runtime.limiter, exchange: exchange, interval: configuration.rateLimitSyncInterval,
+                    logger: logger))
+        }
+        return services
     }
 }

@@ -41,6 +41,20 @@ public protocol GatewayStore: SpendLedger, SecretVault {
     func apiKeyHashes() async throws -> [APIKeyHash]
     /// Moves keys' `lastUsedAt` forward (never back). Not configuration: no revision, no audit entry.
     func recordKeyUse(_ uses: [KeyUse]) async throws
+    /// Whether `error`, thrown by this store, says the store cannot be reached (a server that went
+    /// away, a dropped connection) rather than that the operation itself failed: such a write is
+    /// worth holding and trying again, and such an admin request is answered 503.
+    func isUnavailable(_ error: any Error) -> Bool
+    /// Whether the store is reached over a network (and so can go away while gatewayd runs).
+    var mayBeUnreachable: Bool { get }
+}
+
+extension GatewayStore {
+    /// A store on this machine's disk is never unreachable; its failures are the operation's.
+    public func isUnavailable(_ error: any Error) -> Bool { false }
+
+    /// A store on this machine's disk.
+    public var mayBeUnreachable: Bool { false }
 }
 
 /// A key authenticated a request at `at`.

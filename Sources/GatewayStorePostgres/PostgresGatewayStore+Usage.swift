@@ -9,7 +9,9 @@ extension PostgresGatewayStore {
         let logger = self.logger
         try await transaction { connection in
             for usage in records {
-                try await connection.query(
+                // A record already there was written by an earlier try of this batch: not again,
+                // and not debited again.
+                let inserted = try await connection.query(
                     """
                     INSERT INTO usage_records (request_id, team, key_name, model, provider, credential_kind,
                         credential_name, input_tokens, output_tokens, cost_micro_usd, at, requested_model, endpoint)
@@ -17,9 +19,13 @@ extension PostgresGatewayStore {
                         \(usage.credentialKind.rawValue), \(usage.credentialName), \(Int64(usage.inputTokens)),
                         \(Int64(usage.outputTokens)), \(usage.costMicroUSD), \(usage.at.description),
                         \(usage.requestedModel), \(usage.endpoint?.rawValue))
+                    ON CONFLICT (request_id) DO NOTHING
+                    RETURNING id
                     """, logger: logger)
+                var isNew = false
+                for try await _ in inserted { isNew = true }
                 // BYOK spend is the team's own: only system-credential spend is paid from credits.
-                guard usage.credentialKind == .system, usage.costMicroUSD != 0 else { continue }
+                guard isNew, usage.credentialKind == .system, usage.costMicroUSD != 0 else { continue }
                 _ = try await PostgresCreditLedger.adjust(
                     connection, team: usage.team, delta: -usage.costMicroUSD, reason: "request \(usage.requestID)",
                     actor: "gateway", at: usage.at, logger: logger)

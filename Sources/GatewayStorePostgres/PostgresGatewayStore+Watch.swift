@@ -18,6 +18,7 @@ extension PostgresGatewayStore: StateChangeFeed {
                 }
             } catch {
                 if Task.isCancelled { return }
+                if isUnavailable(error) { pool.noteFailure() }
                 logger.warning("lost the change feed; reconnecting", metadata: ["reason": "\(error)"])
             }
             try? await Task.sleep(for: .seconds(1))

@@ -14,7 +14,10 @@ public final class PostgresGatewayStore: GatewayStore {
     static let channel = "gatewayd_state"
 
     public let location: PostgresLocation
-    let client: PostgresClient
+    /// The connection pool every query goes through; replaced by a fresh one when the server
+    /// comes back after an outage (``PostgresGatewayStore+Renewal``).
+    var client: PostgresClient { pool.current }
+    let pool: PoolRenewal
     let secrets: SecretBox
     let logger: Logger
 
@@ -23,12 +26,12 @@ public final class PostgresGatewayStore: GatewayStore {
         self.location = location
         self.logger = logger
         secrets = SecretBox(keyring: keyring)
-        client = PostgresClient(configuration: location.clientConfiguration, backgroundLogger: logger)
+        pool = PoolRenewal(location: location, logger: logger)
     }
 
-    /// Runs the connection pool until the task is cancelled.
+    /// Runs the connection pool (and its renewal after outages) until the task is cancelled.
     public func run() async {
-        await client.run()
+        await pool.run()
     }
 
     /// Runs `body` with a store over `location`: the pool running, the schema migrated.
@@ -79,9 +82,18 @@ public final class PostgresGatewayStore: GatewayStore {
         }
     }
 
+    /// Also what tells the pool's renewal how the server is: gatewayd reads the revision every
+    /// 500 ms.
     public func revision() async throws -> Int64 {
         let logger = self.logger
-        return try await client.withConnection { try await Self.revision(on: $0, logger: logger) }
+        do {
+            let revision = try await client.withConnection { try await Self.revision(on: $0, logger: logger) }
+            pool.noteSuccess()
+            return revision
+        } catch {
+            if isUnavailable(error) { pool.noteFailure() }
+            throw error
+        }
     }
 
     public func state() async throws -> GatewayState {

@@ -51,6 +51,22 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         return configuration
     }
 
+    /// One connection's configuration, for the probe that notices the server's return.
+    var connectionConfiguration: PostgresConnection.Configuration {
+        get throws {
+            let tls: PostgresConnection.Configuration.TLS
+            switch sslMode {
+            case "disable": tls = .disable
+            case "require": tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            default: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            var configuration = PostgresConnection.Configuration(
+                host: host, port: port, username: username, password: password, database: database, tls: tls)
+            configuration.options.connectTimeout = .seconds(2)
+            return configuration
+        }
+    }
+
     private static func redacted(_ text: String) -> String {
         guard var components = URLComponents(string: text), components.password != nil else { return text }
         components.password = "***"

@@ -157,6 +157,33 @@ enum PostgresMigrations {
                 """
             ]
         ),
+        // Rate-limit buckets every instance adds its consumption to (`RateLimitExchange`). Not
+        // configuration: no revision, no audit entry. Times are seconds by the database's clock.
+        (
+            "v6-rate-limit-buckets",
+            [
+                """
+                CREATE TABLE rate_limit_buckets (
+                    scope TEXT PRIMARY KEY,
+                    per_minute DOUBLE PRECISION NOT NULL, level DOUBLE PRECISION NOT NULL,
+                    consumed DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL
+                )
+                """
+            ]
+        ),
+        // One record per request, so a usage batch written again after a lost connection (it may
+        // have committed) is recorded and debited once. Request ids are 96 random bits; a
+        // duplicate could only come from such a retry before this index, and the first is kept.
+        (
+            "v7-usage-request-ids",
+            [
+                """
+                DELETE FROM usage_records AS later USING usage_records AS first
+                WHERE later.request_id = first.request_id AND later.id > first.id
+                """,
+                "CREATE UNIQUE INDEX usage_by_request ON usage_records (request_id)",
+            ]
+        ),
     ]
 
     /// Applies every migration not yet applied, each in the transaction that records it.

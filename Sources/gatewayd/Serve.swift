@@ -5,6 +5,7 @@ import GatewayStore
 import GatewayStorePostgres
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// `gatewayd serve`: runs the gateway until SIGTERM or SIGINT, then shuts down gracefully.
 struct Serve: AsyncParsableCommand {
@@ -28,6 +29,37 @@ struct Serve: AsyncParsableCommand {
     var upstreamTimeout = 120.0
     @Option(help: "Connections kept open to each provider host (the most requests in flight to one provider).")
     var upstreamConnections = 512
+    @Option(help: "The request-body bytes held at once across all data-plane requests (past it: 503 overloaded).")
+    var maxBodyBytesInFlight = 256 << 20
+    @Option(help: "Seconds a new connection may take to send its first request's headers.")
+    var headerTimeout = 10.0
+    @Option(help: "Seconds a request body may pause between two reads.")
+    var bodyTimeout = 30.0
+    @Option(help: "Seconds a kept-alive connection may wait for its next request.")
+    var idleTimeout = 60.0
+    @Option(help: "Client connections open at once (past it: 503 overloaded, and the connection is closed).")
+    var maxConnections = 4096
+    @Option(help: "Seconds the last state read is served while the state store cannot be read.")
+    var staleStateLimit = 600.0
+    @Option(help: "Seconds shutdown may take (in-flight requests, then the usage held) before gatewayd exits anyway.")
+    var drainTimeout = 15.0
+    @Option(
+        help: "Seconds between an instance's exchanges of rate-limit counts with the others (PostgreSQL state only).")
+    var rateLimitSync = 0.25
+
+    func validate() throws {
+        for (name, value) in [
+            ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout),
+            ("--stale-state-limit", staleStateLimit), ("--drain-timeout", drainTimeout),
+            ("--rate-limit-sync", rateLimitSync), ("--upstream-timeout", upstreamTimeout),
+        ] where !(value > 0) || !value.isFinite {
+            throw ValidationError("\(name) must be a positive number of seconds, not \(value)")
+        }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be at least 1") }
+        guard maxBodyBytesInFlight >= maxBodyBytes else {
+            throw ValidationError("--max-body-bytes-in-flight must be at least --max-body-bytes (\(maxBodyBytes))")
+        }
+    }
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -51,9 +83,17 @@ struct Serve: AsyncParsableCommand {
         }
         let tokens = try AdminTokenSetup(files: stateFiles, logger: logger).load(
             environment: environment, create: self.`init`)
-        let configuration = GatewayConfiguration(
+        var settings = GatewayConfiguration(
             host: host, port: port, maxBodyBytes: maxBodyBytes, upstreamTimeoutSeconds: upstreamTimeout,
             upstreamConnectionsPerHost: upstreamConnections)
+        settings.maxBodyBytesInFlight = maxBodyBytesInFlight
+        settings.connections = ConnectionLimits(
+            headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
+            idleTimeout: .seconds(idleTimeout), maxConnections: maxConnections)
+        settings.staleStateLimit = .seconds(staleStateLimit)
+        settings.drainTimeout = .seconds(drainTimeout)
+        settings.rateLimitSyncInterval = .seconds(rateLimitSync)
+        let configuration = settings
         let portFile = self.portFile
         @Sendable func serve(_ store: any GatewayStore, state: String) async throws {
             let upstream = GatewayApplication.upstreamClient(configuration)
@@ -68,8 +108,14 @@ struct Serve: AsyncParsableCommand {
                         ])
                     if let portFile { try? String(port).write(toFile: portFile, atomically: true, encoding: .utf8) }
                 })
+            var group = ServiceGroupConfiguration(
+                services: [.init(service: app), .init(service: ShutdownWatchdog(limit: configuration.drainTimeout))],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            // In-flight requests get most of the drain time; then the group cancels what is left,
+            // and the watchdog ends the process at the drain time whatever still waits.
+            group.maximumGracefulShutdownDuration = configuration.drainTimeout * 0.8
             do {
-                try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+                try await ServiceGroup(configuration: group).run()
             } catch {
                 await upstream.shutdown()
                 throw error

@@ -58,7 +58,7 @@ public enum TestPostgres {
     /// Runs a command through the shell and returns its output. popen(3) rather than Foundation's
     /// Process: waiting for a Process from a test's task can starve the two-thread cooperative pool.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+    public static func run(_ executable: String, _ arguments: [String]) throws -> String {
         let command =
             ([executable] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
             .joined(separator: " ") + " 2>&1"
@@ -79,6 +79,44 @@ public enum TestPostgres {
         }
         return text
     }
+}
+
+/// A PostgreSQL server of one test's own, which it may stop and start again (an outage):
+/// scripts/postgres in a scratch directory, on a free loopback port.
+public struct OwnPostgres: Sendable {
+    let directory: String
+    /// The server's `postgres` database.
+    public let url: String
+
+    private static var script: String { PackageRoot.url.appendingPathComponent("scripts/postgres").path }
+
+    /// Starts a server; stop it with `stop()`.
+    public static func start() throws -> OwnPostgres {
+        let directory = "/tmp/gwctl-own-pg-\(UUID().uuidString.prefix(8))"
+        let output = try TestPostgres.run(script, ["start", directory])
+        guard let line = output.split(separator: "\n").last, line.hasPrefix("postgres://") else {
+            throw TestPostgresError(message: "scripts/postgres did not print a URL:\n\(output)")
+        }
+        return OwnPostgres(directory: directory, url: String(line))
+    }
+
+    /// A new database on this server; returns its URL.
+    public func database(_ name: String) throws -> String {
+        _ = try TestPostgres.run(
+            "/usr/bin/env", ["psql", url, "-v", "ON_ERROR_STOP=1", "-qc", "CREATE DATABASE \(name)"])
+        guard var components = URLComponents(string: url) else { throw TestPostgresError(message: "bad URL \(url)") }
+        components.path = "/" + name
+        return components.string ?? url
+    }
+
+    /// Stops the server (fast shutdown: sessions are ended), keeping its data.
+    public func pause() throws { try TestPostgres.run(Self.script, ["pause", directory]) }
+
+    /// Starts it again on the same port.
+    public func resume() throws { try TestPostgres.run(Self.script, ["resume", directory]) }
+
+    /// Stops it and removes its data.
+    public func stop() { _ = try? TestPostgres.run(Self.script, ["stop", directory]) }
 }
 
 public struct TestPostgresError: Error, CustomStringConvertible {

@@ -3,11 +3,20 @@ import GatewayModel
 import NIOConcurrencyHelpers
 
 /// Step 7 of admission: requests and tokens per minute, per team and per key, as token buckets
-/// held in memory (each gatewayd instance limits what it serves).
+/// held in memory, so no request waits on a database.
+///
+/// On one instance (SQLite) the buckets are the whole truth. Instances sharing a PostgreSQL
+/// state also exchange what they took every sync interval (``takeConsumption()``, then
+/// ``adopt(_:)`` with the shared levels): each bucket then holds the fleet's consumption as of
+/// the last exchange plus its own since, so a limit is exceeded by at most what the other
+/// instances admit in one interval (docs/data-plane.md, "Rate limits across instances").
 public final class RateLimiter: Sendable {
     private struct Bucket {
         var level: Double
         var updated: Double
+        var perMinute: Double
+        /// Taken here since the last exchange.
+        var unshared: Double = 0
     }
 
     private let buckets = NIOLockedValueBox([String: Bucket]())
@@ -34,7 +43,7 @@ public final class RateLimiter: Sendable {
                 if let rpm = limit.requestsPerMinute {
                     let id = scope.id + ":rpm"
                     let level = Self.refilled(buckets[id], capacity: Double(rpm), now: now)
-                    buckets[id] = Bucket(level: level, updated: now)
+                    Self.set(&buckets, id, level: level, now: now, perMinute: Double(rpm))
                     if level < 1 {
                         return Self.refusal(
                             "\(scope.label) is over its limit of \(rpm) requests per minute",
@@ -45,7 +54,7 @@ public final class RateLimiter: Sendable {
                 if let tpm = limit.tokensPerMinute {
                     let id = scope.id + ":tpm"
                     let level = Self.refilled(buckets[id], capacity: Double(tpm), now: now)
-                    buckets[id] = Bucket(level: level, updated: now)
+                    Self.set(&buckets, id, level: level, now: now, perMinute: Double(tpm))
                     if level <= 0 {
                         return Self.refusal(
                             "\(scope.label) is over its limit of \(tpm) tokens per minute",
@@ -53,7 +62,12 @@ public final class RateLimiter: Sendable {
                     }
                 }
             }
-            if consume { for id in take { buckets[id]?.level -= 1 } }
+            if consume {
+                for id in take {
+                    buckets[id]?.level -= 1
+                    buckets[id]?.unshared += 1
+                }
+            }
             return nil
         }
         if let refusal {
@@ -74,8 +88,57 @@ public final class RateLimiter: Sendable {
                 guard let tpm = limit?.tokensPerMinute else { continue }
                 let id = scope + ":tpm"
                 let level = Self.refilled(buckets[id], capacity: Double(tpm), now: now)
-                buckets[id] = Bucket(level: level - Double(tokens), updated: now)
+                Self.set(&buckets, id, level: level - Double(tokens), now: now, perMinute: Double(tpm))
+                buckets[id]?.unshared += Double(tokens)
             }
+        }
+    }
+
+    /// What every bucket took since the last exchange (zero for those only asking for the
+    /// level), handed over for the exchange: from now on only what is taken after counts.
+    public func takeConsumption() -> [RateLimitConsumption] {
+        buckets.withLockedValue { buckets in
+            var out: [RateLimitConsumption] = []
+            out.reserveCapacity(buckets.count)
+            for (scope, bucket) in buckets {
+                out.append(RateLimitConsumption(scope: scope, perMinute: bucket.perMinute, consumed: bucket.unshared))
+                buckets[scope]?.unshared = 0
+            }
+            return out
+        }
+    }
+
+    /// Gives back consumption an exchange could not deliver, to go with the next one.
+    public func restore(_ consumption: [RateLimitConsumption]) {
+        buckets.withLockedValue { buckets in
+            for entry in consumption where entry.consumed != 0 { buckets[entry.scope]?.unshared += entry.consumed }
+        }
+    }
+
+    /// Takes the fleet's levels from an exchange (which counted everything taken here up to it):
+    /// each bucket becomes that level less what was taken here since. Buckets not held yet are
+    /// created, so a restarted instance starts from the fleet's count rather than a full bucket.
+    public func adopt(_ levels: [RateLimitLevel]) {
+        let now = clock()
+        buckets.withLockedValue { buckets in
+            for entry in levels {
+                let unshared = buckets[entry.scope]?.unshared ?? 0
+                buckets[entry.scope] = Bucket(
+                    level: min(entry.perMinute, entry.level) - unshared, updated: now, perMinute: entry.perMinute,
+                    unshared: unshared)
+            }
+        }
+    }
+
+    private static func set(
+        _ buckets: inout [String: Bucket], _ id: String, level: Double, now: Double, perMinute: Double
+    ) {
+        if buckets[id] != nil {
+            buckets[id]?.level = level
+            buckets[id]?.updated = now
+            buckets[id]?.perMinute = perMinute
+        } else {
+            buckets[id] = Bucket(level: level, updated: now, perMinute: perMinute)
         }
     }
 

@@ -52,6 +52,12 @@ public enum RefusalCode: String, Sendable, Hashable, Codable, CaseIterable {
     /// gatewayd could not read its own state (configuration, keys, credits): its failure, not the
     /// caller's, and worth a retry.
     case stateUnavailable = "state_unavailable"
+    /// A body past the size limit: refused by its `Content-Length` before reading, or while reading.
+    case bodyTooLarge = "body_too_large"
+    /// A body that is not `application/json`.
+    case unsupportedMediaType = "unsupported_media_type"
+    /// The request bodies in flight already hold gatewayd's budget: worth a retry.
+    case overloaded
 
     /// The HTTP status this refusal is answered with.
     public var status: Int {
@@ -62,7 +68,9 @@ public enum RefusalCode: String, Sendable, Hashable, Codable, CaseIterable {
         case .rateLimited: return 429
         case .upstreamError: return 502
         case .upstreamTimeout: return 504
-        case .stateUnavailable, .issuerUnavailable: return 503
+        case .stateUnavailable, .issuerUnavailable, .overloaded: return 503
+        case .bodyTooLarge: return 413
+        case .unsupportedMediaType: return 415
         case .invalidRequest, .upstreamRejected, .unsupportedContent: return 400
         default: return 403
         }

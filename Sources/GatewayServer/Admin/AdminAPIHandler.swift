@@ -21,9 +21,22 @@ struct AdminAPIHandler: APIProtocol {
 
     private var actor: String { AdminPrincipal.current?.name ?? "unknown" }
 
+    /// Answered within a second whatever the store does: a load balancer must not take every
+    /// instance out during a database outage in which they all keep serving.
     func health(_ input: Operations.Health.Input) async throws -> Operations.Health.Output {
+        if !cache.health.isDown {
+            do {
+                let revision = try await cache.health.bounded(within: .seconds(2)) { [store] in
+                    try await store.revision()
+                }
+                return .ok(.init(body: .json(.init(status: .ok, revision: revision))))
+            } catch {
+                cache.health.failed(error)
+            }
+        }
         do {
-            return .ok(.init(body: .json(.init(status: .ok, revision: try await store.revision()))))
+            let held = try await cache.current()
+            return .ok(.init(body: .json(.init(status: .degraded, revision: held.revision))))
         } catch {
             return .default(statusCode: failure(error).0, failure(error).1)
         }
@@ -268,6 +281,15 @@ struct AdminAPIHandler: APIProtocol {
             return (400, body("invalid_request", message))
         case StoreError.idempotencyKeyReused:
             return (422, body("idempotency_key_reused", "\(error)"))
+        case _ where store.isUnavailable(error) || error is Deadline.Passed:
+            // The store's error names hosts and statements: the log has it, the answer does not.
+            logger.error("the state store cannot be reached", metadata: ["reason": "\(error)"])
+            return (
+                503,
+                body(
+                    "state_unavailable",
+                    "the gateway cannot reach its state store; nothing was changed, retry when it is back")
+            )
         default:
             logger.error("admin request failed", metadata: ["error": .string(String(describing: type(of: error)))])
             return (500, body("internal", "the gateway could not complete the request"))

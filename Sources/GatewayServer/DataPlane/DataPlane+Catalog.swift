@@ -119,10 +119,15 @@ extension DataPlane {
             ).response()
         }
         let teamName = team.metadata.name
-        await usageWriter.flush()
         let body: JSONObject
         do {
-            body = try await creditFigures(team: team, key: key)
+            // The balance is the store's; while it cannot be read the answer is a prompt 503, not a wait.
+            if cache.health.isDown { throw StoreDown() }
+            let plane = self
+            body = try await cache.health.bounded(within: .seconds(2)) {
+                await plane.usageWriter.flush()
+                return try await plane.creditFigures(team: team, key: key)
+            }
         } catch {
             return DataPlaneError(
                 refusal: stateUnavailable(.credits, error, requestID: requestID), requestID: requestID,
@@ -130,6 +135,10 @@ extension DataPlane {
             ).response()
         }
         return Self.json(.object(body), requestID: requestID)
+    }
+
+    private struct StoreDown: Error, CustomStringConvertible {
+        var description: String { "the state store is down (an earlier read failed)" }
     }
 
     /// The team's balance, and each budget with what it has spent this period, as `/v1/credits` shows them.

@@ -19,6 +19,8 @@ struct DataPlane: Sendable {
     let spend: SpendView
     let dispatch: UpstreamDispatch
     let verifier: TokenVerifier
+    let bodyLimit: RequestBodyLimit
+    let bodyBudget: BodyBudget
     let logger: Logger
 
     /// Who calls: a gateway key's secret, or a workload's OIDC token once verified
@@ -58,20 +60,9 @@ struct DataPlane: Sendable {
                 key: admission?.keyName, format: format
             ).response()
         }
-        let body: JSON
-        do {
-            let buffer = try await request.body.collect(upTo: .max)
-            body = try JSON.parse(buffer.readableBytesView)
-        } catch let error as JSON.SyntaxError {
-            return refuse(
-                Refusal(code: .invalidRequest, message: "the body is not valid JSON: \(error)", layer: .request))
-        } catch {
-            return refuse(Refusal(code: .invalidRequest, message: "the body is not valid JSON", layer: .request))
-        }
-        guard body.object != nil, let model = body["model"]?.string, !model.isEmpty else {
-            return refuse(
-                Refusal(code: .invalidRequest, message: "the body needs a \"model\" string", layer: .request))
-        }
+        // Who calls is decided from the headers alone, before the body is read: a request
+        // without a credential, or with one that names no key or identity, must not get to hold
+        // up to `maxBodyBytes` of memory (docs/data-plane.md, "Before the body").
         guard let secret = Self.apiKey(in: request) else {
             return refuse(Self.missingKey)
         }
@@ -81,13 +72,40 @@ struct DataPlane: Sendable {
         } catch {
             return refuse(stateUnavailable(.authentication, error, requestID: requestID))
         }
-        let requestCredential = request.headers[DataPlaneHeaders.providerKey].flatMap { $0.isEmpty ? nil : $0 }
-        let pipeline = AdmissionPipeline(snapshot: snapshot, ledger: spend, limiter: limiter)
         let caller: AdmissionRequest.Caller
         switch await self.caller(secret, snapshot: snapshot) {
         case .failure(let refusal): return refuse(refusal)
         case .success(let found): caller = found
         }
+        // Only who calls is settled here; every other layer (a suspended team included) is decided
+        // with the request's model, after the body.
+        let identified = AdmissionPolicy(snapshot: snapshot).identify(AdmissionRequest(caller: caller, model: ""))
+        if let refusal = identified.refusal, refusal.layer == .authentication { return refuse(refusal, identified) }
+
+        var reserved = 0
+        defer { bodyBudget.release(reserved) }
+        let body: JSON
+        switch await readBody(request, reserved: &reserved) {
+        case .failure(let refusal): return refuse(refusal, identified)
+        case .success(let buffer):
+            do {
+                body = try JSON.parse(buffer.readableBytesView)
+            } catch let error as JSON.SyntaxError {
+                return refuse(
+                    Refusal(code: .invalidRequest, message: "the body is not valid JSON: \(error)", layer: .request),
+                    identified)
+            } catch {
+                return refuse(
+                    Refusal(code: .invalidRequest, message: "the body is not valid JSON", layer: .request), identified)
+            }
+        }
+        guard body.object != nil, let model = body["model"]?.string, !model.isEmpty else {
+            return refuse(
+                Refusal(code: .invalidRequest, message: "the body needs a \"model\" string", layer: .request),
+                identified)
+        }
+        let requestCredential = request.headers[DataPlaneHeaders.providerKey].flatMap { $0.isEmpty ? nil : $0 }
+        let pipeline = AdmissionPipeline(snapshot: snapshot, ledger: spend, limiter: limiter)
         let admission: Admission
         do {
             admission = try await pipeline.admit(
@@ -200,7 +218,8 @@ struct DataPlane: Sendable {
         add("inputTokens", served.map { _ in String(usage?.input ?? 0) })
         add("key", admission?.keyName)
         add("layer", refusal?.layer.rawValue)
-        add("model", admission?.model)
+        // Refused before the body was read, a request has no model yet.
+        add("model", admission.flatMap { $0.model.isEmpty ? nil : $0.model })
         add("ms", String(Self.milliseconds(ContinuousClock.now - started)))
         add("outputTokens", served.map { _ in String(usage?.output ?? 0) })
         add("provider", served?.provider)

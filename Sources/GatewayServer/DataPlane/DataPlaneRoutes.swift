@@ -15,13 +15,14 @@ public struct GatewayResponder<Admin: HTTPResponder>: HTTPResponder where Admin.
     let admin: Admin
 
     public func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
-        // The handlers answer every failure themselves, in the data plane's error shape.
+        // The handlers answer every failure themselves, in the data plane's error shape. The
+        // POST routes read their bodies themselves, after the credential is checked.
         let route: (Request) async -> Response
         switch (request.method, request.uri.path) {
-        case (.post, "/v1/chat/completions"): route = { await plane.chat($0, format: .openAI) }
-        case (.post, "/v1/messages"): route = { await plane.chat($0, format: .anthropic) }
-        case (.post, "/v1/responses"): route = { await plane.chat($0, format: .responses) }
-        case (.post, "/v1/embeddings"): route = plane.embeddings
+        case (.post, "/v1/chat/completions"): return await plane.chat(request, format: .openAI)
+        case (.post, "/v1/messages"): return await plane.chat(request, format: .anthropic)
+        case (.post, "/v1/responses"): return await plane.chat(request, format: .responses)
+        case (.post, "/v1/embeddings"): return await plane.embeddings(request)
         case (.get, "/v1/models"): route = plane.models
         case (.get, "/v1/credits"): route = plane.credits
         // As the router does for every GET route: the GET's answer without its body.

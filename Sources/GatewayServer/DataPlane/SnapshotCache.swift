@@ -23,22 +23,40 @@ final class SnapshotCache: Sendable {
 
     private let store: any GatewayStore
     private let state = Mutex(State())
+    /// Whether the store answers; while it does not, the held snapshot is served (``StateHealth``).
+    let health: StateHealth
 
-    init(store: any GatewayStore) {
+    init(store: any GatewayStore, health: StateHealth) {
         self.store = store
+        self.health = health
     }
 
     /// The current snapshot, loading it first when a change made it stale.
-    func current() async throws -> GatewaySnapshot {
+    ///
+    /// While the store is down, requests get the held snapshot at once and only `refresh` calls
+    /// (the ``SnapshotRefresher``) try the store, so no request waits on a store that is not
+    /// there. A load that fails, or outlasts ``StateHealth/readLimit`` while a snapshot is held,
+    /// also falls back to the held snapshot for as long as ``StateHealth/staleLimit`` allows;
+    /// with none held it throws.
+    func current(refresh: Bool = false) async throws -> GatewaySnapshot {
         let store = self.store
+        let health = self.health
         let (ready, load): (GatewaySnapshot?, (generation: Int, task: Task<GatewaySnapshot, any Error>)?) =
             state.withLock { state in
                 if state.loadedGeneration == state.generation, let snapshot = state.snapshot { return (snapshot, nil) }
+                if !refresh, let snapshot = state.snapshot, health.isDown, health.mayServeHeldState {
+                    return (snapshot, nil)
+                }
                 if let loading = state.loading, loading.generation == state.generation { return (nil, loading) }
                 let previous = state.snapshot
                 let task = Task<GatewaySnapshot, any Error> {
-                    if let previous, try await store.revision() == previous.revision { return previous }
-                    return GatewaySnapshot(state: try await store.state(), keyHashes: try await store.apiKeyHashes())
+                    @Sendable func load() async throws -> GatewaySnapshot {
+                        if let previous, try await store.revision() == previous.revision { return previous }
+                        return GatewaySnapshot(
+                            state: try await store.state(), keyHashes: try await store.apiKeyHashes())
+                    }
+                    // The first load has nothing to fall back on: it is waited for.
+                    return previous == nil ? try await load() : try await health.bounded(load)
                 }
                 state.loading = (state.generation, task)
                 return (nil, state.loading)
@@ -46,14 +64,23 @@ final class SnapshotCache: Sendable {
         if let ready { return ready }
         guard let load else { preconditionFailure("a stale snapshot always has a load") }
         let result = await load.task.result
-        state.withLock { state in
+        let held: GatewaySnapshot? = state.withLock { state in
             if state.loading?.generation == load.generation { state.loading = nil }
             if case .success(let loaded) = result, load.generation >= state.loadedGeneration {
                 state.snapshot = loaded
                 state.loadedGeneration = load.generation
             }
+            return state.snapshot
         }
-        return try result.get()
+        switch result {
+        case .success(let snapshot):
+            health.succeeded()
+            return snapshot
+        case .failure(let error):
+            health.failed(error)
+            if let held, health.mayServeHeldState { return held }
+            throw error
+        }
     }
 
     /// Marks the snapshot stale; the next request reloads it if the revision moved.
@@ -91,7 +118,7 @@ struct SnapshotRefresher: Service {
         guard !Task.isCancelled else { return }
         cache.invalidate()
         do {
-            _ = try await cache.current()
+            _ = try await cache.current(refresh: true)
         } catch {
             logger.warning("cannot reload the configuration", metadata: ["reason": "\(error)"])
         }

@@ -1,4 +1,5 @@
 import GatewayModel
+import Logging
 import Synchronization
 
 /// The credit balances and budget spend the data plane admits against, held in memory.
@@ -43,14 +44,21 @@ final class SpendView: SpendLedger, Sendable {
 
     private let store: any SpendLedger
     private let usage: UsageWriter
+    private let health: StateHealth
     private let freshness: Duration
     private let figures = Mutex(Figures())
     /// Above this many teams and scopes held, stale figures are dropped when the next is read.
     private let capacity: Int
 
-    init(store: any SpendLedger, usage: UsageWriter, freshness: Duration = .seconds(1), capacity: Int = 100_000) {
+    init(
+        store: any SpendLedger, usage: UsageWriter,
+        health: StateHealth = StateHealth(staleLimit: .seconds(600), logger: Logger(label: "gatewayd")),
+        freshness: Duration = .seconds(1),
+        capacity: Int = 100_000
+    ) {
         self.store = store
         self.usage = usage
+        self.health = health
         self.freshness = freshness
         self.capacity = capacity
     }
@@ -70,29 +78,41 @@ final class SpendView: SpendLedger, Sendable {
 
     /// A figure: the held one while fresh (or while another request reads it again), else read
     /// from the store after writing what this instance served and has not written yet.
+    ///
+    /// While the store is down a held figure is used however old (moved by every request this
+    /// instance serves), so credits and budgets can overshoot by what other instances serve
+    /// meanwhile (docs/data-plane.md, "When the state store is down"); a figure never read
+    /// cannot be known, and the request is refused `503 state_unavailable`.
     private func figure(
-        get: (inout Figures) -> Figure?, set: (inout Figures, Figure?) -> Void, read: () async throws -> Int64
+        get: @escaping @Sendable (inout Figures) -> Figure?, set: @escaping @Sendable (inout Figures, Figure?) -> Void,
+        read: @escaping @Sendable () async throws -> Int64
     ) async throws -> Int64 {
         let now = ContinuousClock.now
+        let down = health.isDown
         let held: Int64? = figures.withLock { figures in
             guard var figure = get(&figures) else { return nil }
-            if now - figure.readAt < freshness || figure.refreshing { return figure.value }
+            if now - figure.readAt < freshness || figure.refreshing || down { return figure.value }
             figure.refreshing = true
             set(&figures, figure)
             return nil
         }
         if let held { return held }
-        await usage.flush()
         let value: Int64
         do {
-            value = try await read()
-        } catch {
-            figures.withLock { figures in
-                if var figure = get(&figures) {
-                    figure.refreshing = false
-                    set(&figures, figure)
-                }
+            value = try await health.bounded { [usage] in
+                await usage.flush()
+                return try await read()
             }
+        } catch {
+            let stale: Int64? = figures.withLock { figures in
+                guard var figure = get(&figures) else { return nil }
+                figure.refreshing = false
+                set(&figures, figure)
+                return figure.value
+            }
+            // A read that outlasted its limit says the store is gone; another error may be this read's own.
+            if error is Deadline.Passed { health.failed(error) }
+            if let stale { return stale }
             throw error
         }
         figures.withLock { figures in

@@ -16,12 +16,18 @@ final class UsageWriter: Sendable {
     private let store: any GatewayStore
     private let logger: Logger
     private let pending = Mutex<[UsageRecord]>([])
+    /// The batch a write is under way for (it may wait for a database that is not there).
+    private let inFlight = Mutex<[UsageRecord]>([])
     private let (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     private let order = WriteOrder()
+    private let health: StateHealth?
+    /// Whether records are held because the store could not be reached.
+    private let held = Atomic(false)
 
-    init(store: any GatewayStore, logger: Logger) {
+    init(store: any GatewayStore, logger: Logger, health: StateHealth? = nil) {
         self.store = store
         self.logger = logger
+        self.health = health
     }
 
     /// Queues a served request's usage; the recorder service writes it within moments.
@@ -30,16 +36,36 @@ final class UsageWriter: Sendable {
         signal.yield()
     }
 
-    /// Writes everything queued so far; returns when it, and every earlier batch, is written.
+    /// Writes everything queued so far; returns when it, and every earlier batch, is written or,
+    /// when the store cannot be reached, put back to be written when it can.
     func flush() async {
         let batch = pending.withLock { records in
             defer { records = [] }
             return records
         }
-        await order.after { [store, logger] in
+        await order.after { [self] in
             guard !batch.isEmpty else { return }
+            inFlight.withLock { $0 = batch }
+            defer { inFlight.withLock { $0 = [] } }
             do {
-                try await store.recordUsage(batch)
+                // Bounded on a store that can go away: a write on a connection the server dropped
+                // has been seen to wait for good. Written again, a batch is recorded once (the
+                // store ignores request ids it has).
+                try await bounded { [store] in try await store.recordUsage(batch) }
+                if held.exchange(false, ordering: .relaxed) {
+                    logger.notice("wrote the usage held while the state store was down")
+                }
+            } catch  where store.isUnavailable(error) {
+                // Held, in order, ahead of what arrived meanwhile; served requests keep their
+                // usage through a database restart (docs/data-plane.md, "When the state store is down").
+                pending.withLock { $0.insert(contentsOf: batch, at: 0) }
+                health?.failed(error)
+                held.store(true, ordering: .relaxed)
+                let signal = self.signal
+                Task {
+                    try? await Task.sleep(for: .seconds(1))
+                    signal.yield()
+                }
             } catch {
                 // One bad record (a balance that would overflow) must not cost the others: one by one.
                 for record in batch {
@@ -55,20 +81,48 @@ final class UsageWriter: Sendable {
         }
     }
 
+    private func bounded(_ write: @escaping @Sendable () async throws -> Void) async throws {
+        guard store.mayBeUnreachable else { return try await write() }
+        try await Deadline.run(within: .seconds(10), write)
+    }
+
+    /// The usage not yet written: the batch being written, then what waits.
+    var unwritten: [UsageRecord] { inFlight.withLock { $0 } + pending.withLock { $0 } }
+
     /// The recorder loop: one flush per wake-up, so records that arrive during a write go in the next batch.
     ///
     /// After a record arrives it waits `window` before writing, so that at a steady load a batch
     /// holds the requests of that window rather than one each: every commit is an fsync and a
     /// thread hop, and at 1,000 requests/s one commit per request added half a millisecond to
     /// every answer. Reads that flush first do not wait for the window.
-    func run(window: Duration = .milliseconds(20)) async {
+    func run(window: Duration = .milliseconds(20), drain: Duration = .seconds(10)) async {
         await cancelWhenGracefulShutdown {
             for await _ in self.signals {
                 try? await Task.sleep(for: window)
-                await self.flush()
+                // Cancellable: a write waiting for an unreachable database must not hold shutdown.
+                _ = try? await Deadline.run(within: .seconds(3600)) { await self.flush() }
             }
         }
-        await flush()
+        // On shutdown: one last write, bounded, and whatever cannot be written is named in the log.
+        _ = try? await Deadline.run(within: drain) { await self.flush() }
+        let lost = unwritten
+        guard !lost.isEmpty else { return }
+        var byTeam: [String: (requests: Int, tokens: Int, costMicroUSD: Int64)] = [:]
+        for record in lost {
+            byTeam[record.team, default: (0, 0, 0)].requests += 1
+            byTeam[record.team, default: (0, 0, 0)].tokens += record.inputTokens + record.outputTokens
+            byTeam[record.team, default: (0, 0, 0)].costMicroUSD += record.costMicroUSD
+        }
+        logger.error(
+            "stopping with usage the state store did not take; it is not recorded",
+            metadata: [
+                "records": .stringConvertible(lost.count),
+                "teams": .string(
+                    byTeam.sorted { $0.key < $1.key }.map {
+                        "\($0.key): \($0.value.requests) requests, \($0.value.tokens) tokens, \($0.value.costMicroUSD) µUSD"
+                    }.joined(separator: "; ")),
+                "requestIds": .string(lost.map(\.requestID).joined(separator: ",")),
+            ])
     }
 }
 
@@ -90,6 +144,7 @@ private actor WriteOrder {
 /// Runs the usage writer for the server's lifetime.
 struct UsageRecorder: Service {
     let writer: UsageWriter
+    let drain: Duration
 
-    func run() async throws { await writer.run() }
+    func run() async throws { await writer.run(drain: drain) }
 }
