@@ -82,8 +82,6 @@ final class StateHealth: Sendable {
         }
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return ((Double(seconds) + Double(attoseconds) / 1e18) * 1000).rounded() / 1000
-    }
+    /// Seconds, to the millisecond, as the data plane's log lines write durations.
+    static func seconds(_ duration: Duration) -> Double { DataPlane.milliseconds(duration) / 1000 }
 }
