@@ -39,6 +39,8 @@ let package = Package(
         ),
         // Our event → node layer over libyaml: positions, YAML 1.2 core typing, duplicate keys, alias caps.
         .target(name: "YAMLCore", dependencies: ["CYAML"]),
+        // Which build this is (version, commit), for --version; scripts/package sets it for a release.
+        .target(name: "ReleaseInfo"),
         // Sendable value types of the domain; no dependencies.
         .target(name: "GatewayModel"),
         // Manifests → DesiredState: loading, validation, diagnostics, JSON Schema.
@@ -124,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "gatewayd",
             dependencies: [
-                "GatewayServer", "GatewayStore", "GatewayStorePostgres",
+                "GatewayServer", "GatewayStore", "GatewayStorePostgres", "ReleaseInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -143,7 +145,7 @@ let package = Package(
         .executableTarget(
             name: "gwctl",
             dependencies: [
-                "ManifestKit", "GwctlCore", "GatewayPlan", "GatewayModel", "PolicyAudit",
+                "ManifestKit", "GwctlCore", "GatewayPlan", "GatewayModel", "PolicyAudit", "ReleaseInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -219,8 +221,7 @@ let package = Package(
             name: "GatewayServerTests",
             dependencies: [
                 "GatewayServer", "GatewayStore", "GatewayStorePostgres", "GatewayCore", "GwctlCore", "AdminAPI",
-                "GatewayModel",
-                "GatewayCrypto",
+                "GatewayModel", "GatewayCrypto", "ReleaseInfo",
                 "TestSupport", "YAMLCore", "MockUpstream",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import NIOCore
 import NIOPosix
+import ReleaseInfo
 
 /// Runs gatewayd's tasks on SwiftNIO's event loops instead of Swift Concurrency's default pool.
 ///
@@ -23,8 +24,8 @@ struct Gatewayd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatewayd",
         abstract: "The reference gateway: admin API over a state store.",
-        version: "0.1.0",
-        subcommands: [Serve.self, RotateMasterKey.self, Token.self],
+        version: Release.description,
+        subcommands: [Serve.self, Init.self, RotateMasterKey.self, Token.self],
         defaultSubcommand: Serve.self
     )
 }

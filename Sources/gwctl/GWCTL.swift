@@ -1,4 +1,5 @@
 import ArgumentParser
+import ReleaseInfo
 
 /// The gwctl command line: argument parsing and wiring only; the work happens in the libraries.
 @main
@@ -6,7 +7,7 @@ struct GWCTL: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gwctl",
         abstract: "Declarative control plane for AI gateways.",
-        version: "0.1.0",
+        version: Release.description,
         subcommands: [
             Validate.self, PlanCommand.self, ApplyCommand.self, DiffCommand.self, ExportCommand.self, Explain.self,
             UsageCommand.self, AuditCommand.self, TestCommand.self, RenderCommand.self,

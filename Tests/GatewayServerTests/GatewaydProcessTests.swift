@@ -2,6 +2,7 @@ import AdminAPI
 import Foundation
 import GatewayModel
 import GatewayStore
+import ReleaseInfo
 import TestSupport
 import Testing
 
@@ -72,5 +73,54 @@ struct GatewaydProcessTests {
         let again = AdminClient(serverURL: URL(string: "http://127.0.0.1:\(secondPort)")!, token: token)
         #expect(try await again.state().providers.map(\.metadata.name) == ["openai"])
         #expect(server.terminate() == 0)
+    }
+    @Test func initCreatesTheKeyAndATokenOnceAndServeUsesThem() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let etc = directory.appendingPathComponent("etc")
+        try FileManager.default.createDirectory(at: etc, withIntermediateDirectories: true)
+        let files = [
+            "--state", directory.appendingPathComponent("lib/state.db").path,
+            "--master-key", etc.appendingPathComponent("master.key").path,
+            "--tokens", etc.appendingPathComponent("admin-tokens").path,
+        ]
+        let first = try await gatewayd.run(["init"] + files)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("created the master key"))
+        #expect(first.stdout.contains("created a writer admin token"))
+        for name in ["master.key", "admin-tokens", "admin-token"] {
+            let mode =
+                try FileManager.default.attributesOfItem(atPath: etc.appendingPathComponent(name).path)[
+                    .posixPermissions] as? Int
+            #expect(mode == 0o600, "\(name)")
+        }
+        let key = try String(contentsOf: etc.appendingPathComponent("master.key"), encoding: .utf8)
+        let token = try String(contentsOf: etc.appendingPathComponent("admin-token"), encoding: .utf8)
+        // init writes the key and tokens only; the state is created by the first serve or apply.
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("lib/state.db").path))
+
+        let second = try await gatewayd.run(["init"] + files)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(!second.stdout.contains("created"))
+        #expect(try String(contentsOf: etc.appendingPathComponent("master.key"), encoding: .utf8) == key)
+        #expect(try String(contentsOf: etc.appendingPathComponent("admin-token"), encoding: .utf8) == token)
+
+        let portFile = directory.appendingPathComponent("port").path
+        let server = try gatewayd.start(
+            ["serve", "--port", "0", "--port-file", portFile] + files, directory: directory)
+        let port = try server.waitForFile(portFile)
+        let admin = AdminClient(serverURL: URL(string: "http://127.0.0.1:\(port)")!, token: token)
+        #expect(try await admin.state().providers.isEmpty)
+        #expect(server.terminate() == 0)
+        #expect(!server.output.contains(token))
+    }
+
+    @Test func versionNamesTheReleaseAndTheCommit() async throws {
+        for product in ["gatewayd", "gwctl"] {
+            let result = try await BuiltProduct(product).run(["--version"])
+            #expect(result.status == 0)
+            #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == Release.description)
+            #expect(Release.description.hasPrefix(Release.version + " (commit "))
+        }
     }
 }
