@@ -180,6 +180,15 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
+        // Shared by the store's and the server's suites: sample records, store backends, scratch states.
+        .target(
+            name: "StoreFixtures",
+            dependencies: [
+                "GatewayModel", "GatewayStore", "GatewayStorePostgres", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/StoreFixtures"
+        ),
         .testTarget(name: "YAMLCoreTests", dependencies: ["YAMLCore", "TestSupport"]),
         .testTarget(
             name: "GatewayCoreTests",
@@ -192,7 +201,9 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .testTarget(name: "GwctlCoreTests", dependencies: ["GwctlCore", "GatewayModel", "TestSupport"]),
+        .testTarget(name: "GatewayModelTests", dependencies: ["GatewayModel"]),
+        .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto", "GatewayModel"]),
+        .testTarget(name: "GwctlCoreTests", dependencies: ["GwctlCore", "GatewayModel", "GatewayPlan", "TestSupport"]),
         .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit", "GatewayModel", "TestSupport"]),
         .testTarget(
             name: "PolicyAuditTests",
@@ -215,14 +226,17 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayStoreTests",
-            dependencies: ["GatewayStore", "GatewayModel", "GatewayCrypto", "TestSupport"]
+            dependencies: [
+                "GatewayStore", "GatewayStorePostgres", "GatewayModel", "GatewayCrypto", "TestSupport", "StoreFixtures",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
                 "GatewayServer", "GatewayStore", "GatewayStorePostgres", "GatewayCore", "GwctlCore", "AdminAPI",
                 "GatewayModel", "GatewayCrypto", "ReleaseInfo",
-                "TestSupport", "YAMLCore", "MockUpstream",
+                "TestSupport", "StoreFixtures", "YAMLCore", "MockUpstream",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -24,7 +24,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Write the port actually listened on to this file once the server is up.") var portFile: String?
     @Flag(help: "Create a master key and an admin token if there are none.") var `init` = false
     @Option(help: "The largest request body accepted, in bytes.") var maxBodyBytes = 64 << 20
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = Logger.Level.info
     @Option(help: "Seconds a provider may take to answer before the next is tried (a stream: to pause between parts).")
     var upstreamTimeout = 120.0
     @Option(help: "Connections kept open to each provider host (the most requests in flight to one provider).")
@@ -62,7 +62,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = JSONLogHandler(label: label)
             handler.logLevel = level
@@ -186,3 +186,6 @@ struct AdminTokenSetup {
         return tokens
     }
 }
+
+// A typo in --log-level is a usage error, not a silent fall back to info.
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -40,6 +40,15 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        do {
+            try await applyPlan()
+        } catch let refusal as ApplySession.Refusal {
+            Terminal.write("error: \(refusal)\n", to: .standardError)
+            throw ExitCode(1)
+        }
+    }
+
+    private func applyPlan() async throws {
         let plan: Plan
         let secrets: [ResourceRef: String]
         let target: GatewayTarget
@@ -47,121 +56,35 @@ struct ApplyCommand: AsyncParsableCommand {
             let saved = SavedPlan.decode(data)
         {
             target = try options.targetOptions.target()
-            guard saved.plan.target == target.description else {
-                Terminal.write(
-                    "error: the saved plan was made for \(saved.plan.target), not \(target.description). Nothing was applied.\n",
-                    to: .standardError)
-                throw ExitCode(1)
-            }
-            do {
-                secrets = try saved.secrets(resolve: SecretResolver().value(of:))
-            } catch {
-                Terminal.write("error: \(error)\nNothing was applied.\n", to: .standardError)
-                throw ExitCode(1)
-            }
-            plan = saved.plan
+            (plan, secrets) = try ApplySession.saved(saved, for: target)
             print("Applying the plan saved in \(options.paths[0]) at \(saved.createdAt).\n")
         } else {
             let (fresh, desired, _, freshTarget, _) = try await options.plan()
             (plan, secrets, target) = (fresh, desired.secrets, freshTarget)
         }
-        try await apply(plan, secrets: secrets, target: target)
-    }
-
-    private func apply(_ plan: Plan, secrets: [ResourceRef: String], target: GatewayTarget) async throws {
-        let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         print(PlanRenderer.text(plan, colored: Terminal.supportsColor(fileDescriptor: STDOUT_FILENO)), terminator: "")
-        guard plan.errors.isEmpty else {
-            Terminal.write("error: the plan has errors; nothing was applied\n", to: .standardError)
-            throw ExitCode(1)
-        }
-        guard plan.hasChanges else { return }
-        if plan.keysToMint > 0, keysOut == nil, keysCommand == nil, !interactive {
-            Terminal.write(
-                "error: this apply mints \(plan.keysToMint) API \(plan.keysToMint == 1 ? "key" : "keys"); pass --keys-out FILE or --keys-command CMD (secrets are printed only on an interactive terminal). Nothing was applied.\n",
-                to: .standardError)
-            throw ExitCode(1)
-        }
-        let format = keysFormat ?? keysOut.map(MintedKeys.Format.implied(by:)) ?? .json
-        if keysOut != nil, format == .dotenv {
-            let minting = plan.actions.filter {
-                $0.target.kind == .apiKey && ($0.action == .create || $0.action == .rotate)
-            }
-            let collisions = MintedKeys.dotenvCollisions(minting.map(\.target))
-            guard collisions.isEmpty else {
-                Terminal.write(
-                    "error: these keys would share a dotenv variable:\n"
-                        + collisions.map { "  - \($0)\n" }.joined()
-                        + "Use --keys-format json. Nothing was applied.\n", to: .standardError)
-                throw ExitCode(1)
-            }
-        }
-        if !autoApprove {
-            guard interactive else {
-                Terminal.write(
-                    "error: not a terminal; pass --auto-approve to apply without confirmation. Nothing was applied.\n",
-                    to: .standardError)
-                throw ExitCode(1)
-            }
+        let session = ApplySession(
+            plan: plan, secrets: secrets, target: target,
+            options: ApplySession.Options(
+                keysOut: keysOut, keysFormat: keysFormat, keysCommand: keysCommand,
+                keysCommandTimeout: keysCommandTimeout, autoApprove: autoApprove,
+                interactive: isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1))
+        let outcome = try await session.run(say: { print($0) }) {
             print("\nApply these changes to \(target.description)? Only 'yes' is accepted: ", terminator: "")
-            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                print("Apply cancelled; nothing was changed.")
+            return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
+        }
+        switch outcome {
+        case .noChanges:
+            return
+        case .cancelled:
+            print("Apply cancelled; nothing was changed.")
+            throw ExitCode(1)
+        case .applied(_, let minted, let undelivered):
+            guard undelivered.isEmpty else {
+                Terminal.write(
+                    KeyCommand.report(undelivered, of: minted.keys.count, keysOut: keysOut), to: .standardError)
                 throw ExitCode(1)
             }
-        }
-        if let keysOut { try MintedKeys.prepare(keysOut) }
-        let changeset = try plan.changeset(secrets: secrets)
-        print(
-            "Applying \(changeset.operations.count) \(changeset.operations.count == 1 ? "change" : "changes") as one changeset…"
-        )
-        let result: ChangesetResult
-        do {
-            result = try await target.writer().apply(changeset)
-        } catch GatewayAdminError.conflict(let conflicts) {
-            Terminal.write(
-                "error: the plan is stale: \(conflicts.count) \(conflicts.count == 1 ? "resource" : "resources") it touches changed since it was made:\n"
-                    + conflicts.map { "  - \($0)\n" }.joined() + "Nothing was applied. Plan again.\n",
-                to: .standardError)
-            throw ExitCode(1)
-        } catch let error as GatewayAdminError where error.isTransient {
-            // Retried with the same idempotency key and still no answer: the changeset applied
-            // entirely or not at all, and only the gateway knows which.
-            Terminal.write(
-                "error: \(error)\nNo answer after retrying: the changeset applied entirely or not at all. "
-                    + "Unless a new plan shows them done, these \(changeset.operations.count) changes did not apply:\n"
-                    + changeset.operations.prefix(50).map { "  - \($0.op.rawValue) \($0.target)\n" }.joined()
-                    + (changeset.operations.count > 50 ? "  … and \(changeset.operations.count - 50) more\n" : "")
-                    + "Run the same apply again: it plans only what is missing.\n",
-                to: .standardError)
-            throw ExitCode(1)
-        } catch let error as GatewayAdminError {
-            Terminal.write("error: \(error)\nNothing was applied.\n", to: .standardError)
-            throw ExitCode(1)
-        }
-        let minted = MintedKeys(target: target.description, result: result)
-        if let keysOut {
-            try minted.write(to: keysOut, format: format)
-            if !minted.keys.isEmpty { print("Wrote \(minted.keys.count) new key secrets to \(keysOut) (mode 0600).") }
-        }
-        var undelivered: [KeyCommand.Failure] = []
-        if let keysCommand, !minted.keys.isEmpty {
-            undelivered = await KeyCommand(keysCommand, timeoutSeconds: keysCommandTimeout).deliver(minted)
-            let delivered = minted.keys.count - undelivered.count
-            if delivered > 0 {
-                print("Delivered \(delivered) new key \(delivered == 1 ? "secret" : "secrets") with --keys-command.")
-            }
-        } else if keysOut == nil, !minted.keys.isEmpty {
-            print("\nNew API key secrets, shown this once (store them now):")
-            for key in minted.keys { print("  \(key.team)/\(key.name): \(key.secret)") }
-        }
-        let summary = plan.summary
-        print(
-            "Apply complete: \(summary.create) created, \(summary.update) updated, \(summary.delete) deleted, \(summary.rotate) rotated. State revision \(result.revision)."
-        )
-        guard undelivered.isEmpty else {
-            Terminal.write(
-                KeyCommand.report(undelivered, of: minted.keys.count, keysOut: keysOut), to: .standardError)
-            throw ExitCode(1)
         }
     }
 }

@@ -20,24 +20,16 @@ struct AuditCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Output format: table, json, csv or markdown.") var format = "table"
-    @Option(help: "Exit 2 when a finding is at least this severe: warning or error.") var failOn: String?
+    @Option(help: "Output format: table, json, csv or markdown.") var format = AuditFormat.table
+    @Option(help: "Exit 2 when a finding is at least this severe: warning or error.") var failOn: FailureThreshold?
     @Option(name: .customLong("team"), help: "Only this team (repeatable).") var teams: [String] = []
     @Option(help: "Report keys unused for this many days.") var unusedDays: Int?
     @Option(help: "Report keys expiring within this many days.") var expiringDays = 14
-    @Option(help: "What to print: all, keys or findings (csv prints keys unless findings).") var only = "all"
+    @Option(help: "What to print: all, keys or findings (csv prints keys unless findings).")
+    var only = AuditReport.Section.all
     @OptionGroup var targetOptions: TargetOptions
 
     func validate() throws {
-        guard ["table", "json", "csv", "markdown"].contains(format) else {
-            throw ValidationError("--format must be table, json, csv or markdown")
-        }
-        if let failOn, !["warning", "error"].contains(failOn) {
-            throw ValidationError("--fail-on must be warning or error")
-        }
-        guard AuditReport.Section(rawValue: only) != nil else {
-            throw ValidationError("--only must be all, keys or findings")
-        }
         if let unusedDays, unusedDays < 1 { throw ValidationError("--unused-days must be at least 1") }
         guard expiringDays >= 0 else { throw ValidationError("--expiring-days must not be negative") }
     }
@@ -62,21 +54,20 @@ struct AuditCommand: AsyncParsableCommand {
             state, target: target.description,
             options: Audit.Options(
                 unusedDays: unusedDays, expiringWithinDays: expiringDays, teams: teams.isEmpty ? nil : Set(teams)))
-        let section = AuditReport.Section(rawValue: only) ?? .all
         switch format {
-        case "json": print(try report.json(), terminator: "")
-        case "csv": print(report.csv(section), terminator: "")
-        case "markdown": print(report.markdown(), terminator: "")
-        default: print(report.table(section), terminator: "")
+        case .json: print(try report.json(), terminator: "")
+        case .csv: print(report.csv(only), terminator: "")
+        case .markdown: print(report.markdown(), terminator: "")
+        case .table: print(report.table(only), terminator: "")
         }
-        if let failOn, let threshold = Finding.Severity(rawValue: failOn), report.hasFindings(atLeast: threshold) {
+        if let failOn, report.hasFindings(atLeast: failOn.severity) {
             throw ExitCode(2)
         }
     }
 
     /// `--env all`: every environment's audit, then the identities that differ between them.
     private func runAcross(_ workspaces: [Workspace]) async throws {
-        guard format != "csv" else {
+        guard format != .csv else {
             throw ValidationError("--format csv audits one environment at a time; use table, json or markdown")
         }
         var states: [(environment: String, target: String, state: GatewayState)] = []
@@ -95,11 +86,11 @@ struct AuditCommand: AsyncParsableCommand {
             options: Audit.Options(
                 unusedDays: unusedDays, expiringWithinDays: expiringDays, teams: teams.isEmpty ? nil : Set(teams)))
         switch format {
-        case "json": print(try audit.json(), terminator: "")
-        case "markdown": print(audit.markdown(), terminator: "")
-        default: print(audit.table(AuditReport.Section(rawValue: only) ?? .all), terminator: "")
+        case .json: print(try audit.json(), terminator: "")
+        case .markdown: print(audit.markdown(), terminator: "")
+        case .table, .csv: print(audit.table(only), terminator: "")
         }
-        if let failOn, let threshold = Finding.Severity(rawValue: failOn), audit.hasFindings(atLeast: threshold) {
+        if let failOn, audit.hasFindings(atLeast: failOn.severity) {
             throw ExitCode(2)
         }
     }

@@ -25,7 +25,7 @@ struct Explain: AsyncParsableCommand {
     var claims: String?
     @Option(help: "The model the request asks for.") var model: String
     @Flag(help: "Pretend the request carries its own provider key (per-request BYOK).") var withCredential = false
-    @Option(help: "The endpoint: chat or embeddings.") var endpoint = "chat"
+    @Option(help: "The endpoint: chat or embeddings.") var endpoint = ExplainRequest.Endpoint.chat
     @Option(
         help: ArgumentHelp(
             "A request body (JSON file, - for standard input) to check against each provider of the route.",
@@ -34,14 +34,10 @@ struct Explain: AsyncParsableCommand {
             valueName: "file"))
     var body: String?
     @Option(help: "The API the body is written for: chat, messages or responses.") var api: ExplainRequest.API = .chat
-    @Option(help: "Output format: text or json.") var format = "text"
+    @Option(help: "Output format: text or json.") var format = ExplainFormat.text
     @OptionGroup var targetOptions: TargetOptions
 
     func validate() throws {
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json") }
-        guard ["chat", "embeddings"].contains(endpoint) else {
-            throw ValidationError("--endpoint must be chat or embeddings")
-        }
         guard (key == nil) != (claims == nil) else { throw ValidationError("give exactly one of --key and --claims") }
         if let key, key.split(separator: "/").count != 2 { throw ValidationError("--key must be team/name") }
         if body == "-", claims == "-" {
@@ -67,13 +63,13 @@ struct Explain: AsyncParsableCommand {
             explanation = try await admin.explain(
                 ExplainRequest(
                     key: key, model: model, perRequestCredential: withCredential ? true : nil,
-                    endpoint: ExplainRequest.Endpoint(rawValue: endpoint), body: text, api: text == nil ? nil : api,
+                    endpoint: endpoint, body: text, api: text == nil ? nil : api,
                     claims: try claims.map(read)))
         } catch {
             Terminal.write("error: \(error)\n", to: .standardError)
             throw ExitCode(1)
         }
-        if format == "json" {
+        if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(explanation), as: UTF8.self))
@@ -85,3 +81,4 @@ struct Explain: AsyncParsableCommand {
 }
 
 extension ExplainRequest.API: ExpressibleByArgument {}
+extension ExplainRequest.Endpoint: ExpressibleByArgument {}

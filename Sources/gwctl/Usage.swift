@@ -11,27 +11,21 @@ struct UsageCommand: AsyncParsableCommand {
             "Spend and tokens from the gateway's usage records, grouped by team, key, model, provider or credential."
     )
 
-    @Option(help: "Group by: team, key, model, provider or credential.") var groupBy = "team"
+    @Option(help: "Group by: team, key, model, provider or credential.") var groupBy = UsageReport.Grouping.team
     @Option(help: "Records since: 7d, 24h, 30m, or an RFC 3339 instant.") var since = "7d"
     @Option(name: .customLong("team"), help: "Only this team's records.") var team: String?
-    @Option(help: "Output format: table, json or csv.") var format = "table"
+    @Option(help: "Output format: table, json or csv.") var format = UsageFormat.table
     @OptionGroup var targetOptions: TargetOptions
 
     func validate() throws {
-        guard UsageReport.Grouping(rawValue: groupBy) != nil else {
-            throw ValidationError("--group-by must be one of team, key, model, provider, credential")
-        }
         guard UsageReport.parseSince(since) != nil else {
             throw ValidationError("--since must look like 7d, 24h, 30m or 2026-11-01T00:00:00Z")
-        }
-        guard ["table", "json", "csv"].contains(format) else {
-            throw ValidationError("--format must be table, json or csv")
         }
     }
 
     func run() async throws {
         let target = try targetOptions.target()
-        let from = UsageReport.parseSince(since)!
+        guard let from = UsageReport.parseSince(since) else { throw ValidationError("--since: \(since)") }
         let records: [UsageRecord]
         do {
             records = try await target.reader()?.usage(since: from, team: team) ?? []
@@ -39,15 +33,15 @@ struct UsageCommand: AsyncParsableCommand {
             Terminal.write("error: \(error)\n", to: .standardError)
             throw ExitCode(1)
         }
-        let report = UsageReport(records: records, grouping: UsageReport.Grouping(rawValue: groupBy)!, since: from)
+        let report = UsageReport(records: records, grouping: groupBy, since: from)
         switch format {
-        case "json":
+        case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report.rows), as: UTF8.self))
-        case "csv":
+        case .csv:
             print(report.csv(), terminator: "")
-        default:
+        case .table:
             print(report.table(), terminator: "")
         }
     }

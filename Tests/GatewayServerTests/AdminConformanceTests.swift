@@ -2,6 +2,7 @@ import Foundation
 import GatewayCrypto
 import GatewayModel
 import GatewayStore
+import StoreFixtures
 import Testing
 
 /// One suite, two conformances: every test runs against the embedded adapter and against the

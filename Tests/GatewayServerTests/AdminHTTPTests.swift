@@ -3,6 +3,7 @@ import GatewayModel
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import StoreFixtures
 import Testing
 
 /// The admin API over HTTP, driven in-process through the router.

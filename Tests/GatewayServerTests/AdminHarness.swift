@@ -8,6 +8,7 @@ import GwctlCore
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import StoreFixtures
 import TestSupport
 import Testing
 
@@ -32,9 +33,9 @@ struct GatewayFixture {
     let logs: LogCapture
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatewayd-test-\(UUID())")
-        let files = StateFiles(statePath: directory.appendingPathComponent("state.db").path)
-        store = try files.openStore(environment: [:], create: true)
+        let scratch = try ScratchStore()
+        directory = scratch.directory
+        store = scratch.store
         var tokens = AdminTokens()
         tokens.add(name: "ci-writer", role: .writer, token: Self.writerToken)
         tokens.add(name: "ci-reader", role: .reader, token: Self.readerToken)

@@ -2,6 +2,7 @@ import AdminAPI
 import Foundation
 import GatewayModel
 import NIOCore
+import StoreFixtures
 import TestSupport
 import Testing
 

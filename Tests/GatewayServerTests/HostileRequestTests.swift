@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import NIOPosix
+import StoreFixtures
 import TestSupport
 import Testing
 

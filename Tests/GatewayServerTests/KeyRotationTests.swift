@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import StoreFixtures
 import Testing
 
 /// A rotated key through the data plane: the replaced secret works for the overlap, then answers

@@ -1,6 +1,7 @@
 import GatewayModel
 import GatewayStore
 import Logging
+import StoreFixtures
 import Synchronization
 import Testing
 

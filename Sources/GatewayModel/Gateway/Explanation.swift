@@ -172,7 +172,7 @@ public struct ExplainRequest: Sendable, Hashable, Codable {
     /// The API `body` is written for; default chat.
     public var api: API?
 
-    public enum Endpoint: String, Sendable, Hashable, Codable {
+    public enum Endpoint: String, Sendable, Hashable, Codable, CaseIterable {
         case chat
         case embeddings
     }

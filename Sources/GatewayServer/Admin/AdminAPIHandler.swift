@@ -34,105 +34,79 @@ struct AdminAPIHandler: APIProtocol {
                 cache.health.failed(error)
             }
         }
-        do {
+        return await answering(Operations.Health.Output.default) {
             let held = try await cache.current()
             return .ok(.init(body: .json(.init(status: .degraded, revision: held.revision))))
-        } catch {
-            return .default(statusCode: failure(error).0, failure(error).1)
         }
     }
 
     func getState(_ input: Operations.GetState.Input) async throws -> Operations.GetState.Output {
-        do {
+        return await answering(Operations.GetState.Output.default) {
             return .ok(.init(body: .json(try await store.state())))
-        } catch {
-            let (status, body) = failure(error)
-            return .default(statusCode: status, body)
         }
     }
 
     func getProvider(_ input: Operations.GetProvider.Input) async throws -> Operations.GetProvider.Output {
         let ref = ResourceRef.provider(input.path.name)
-        do {
+        return await answering(Operations.GetProvider.Output.default) {
             guard case .provider(let record)? = try await store.resource(ref) else { throw StoreError.notFound(ref) }
             return .ok(.init(body: .json(record)))
-        } catch {
-            let (status, body) = failure(error)
-            return .default(statusCode: status, body)
         }
     }
 
     func getPolicy(_ input: Operations.GetPolicy.Input) async throws -> Operations.GetPolicy.Output {
-        do {
+        return await answering(Operations.GetPolicy.Output.default) {
             guard case .policy(let record)? = try await store.resource(.policy) else {
                 throw StoreError.notFound(.policy)
             }
             return .ok(.init(body: .json(record)))
-        } catch {
-            let (status, body) = failure(error)
-            return .default(statusCode: status, body)
         }
     }
 
     func getTeam(_ input: Operations.GetTeam.Input) async throws -> Operations.GetTeam.Output {
         let ref = ResourceRef.team(input.path.team)
-        do {
+        return await answering(Operations.GetTeam.Output.default) {
             guard case .team(let record)? = try await store.resource(ref) else { throw StoreError.notFound(ref) }
             return .ok(.init(body: .json(record)))
-        } catch {
-            let (status, body) = failure(error)
-            return .default(statusCode: status, body)
         }
     }
 
     func getCredential(_ input: Operations.GetCredential.Input) async throws -> Operations.GetCredential.Output {
         let ref = ResourceRef.credential(team: input.path.team, name: input.path.name)
-        do {
+        return await answering(Operations.GetCredential.Output.default) {
             guard case .credential(let record)? = try await store.resource(ref) else {
                 throw StoreError.notFound(ref)
             }
             return .ok(.init(body: .json(record)))
-        } catch {
-            let (status, body) = failure(error)
-            return .default(statusCode: status, body)
         }
     }
 
     func getAPIKey(_ input: Operations.GetAPIKey.Input) async throws -> Operations.GetAPIKey.Output {
         let ref = ResourceRef.apiKey(team: input.path.team, name: input.path.name)
-        do {
+        return await answering(Operations.GetAPIKey.Output.default) {
             guard case .apiKey(let record)? = try await store.resource(ref) else { throw StoreError.notFound(ref) }
             return .ok(.init(body: .json(record)))
-        } catch {
-            let (status, body) = failure(error)
-            return .default(statusCode: status, body)
         }
     }
 
     func getRule(_ input: Operations.GetRule.Input) async throws -> Operations.GetRule.Output {
         let ref = ResourceRef.rule(input.path.name)
-        do {
+        return await answering(Operations.GetRule.Output.default) {
             guard case .rule(let record)? = try await store.resource(ref) else { throw StoreError.notFound(ref) }
             return .ok(.init(body: .json(record)))
-        } catch {
-            let (status, body) = failure(error)
-            return .default(statusCode: status, body)
         }
     }
 
     func getIssuer(_ input: Operations.GetIssuer.Input) async throws -> Operations.GetIssuer.Output {
         let ref = ResourceRef.issuer(input.path.name)
-        do {
+        return await answering(Operations.GetIssuer.Output.default) {
             guard case .issuer(let record)? = try await store.resource(ref) else { throw StoreError.notFound(ref) }
             return .ok(.init(body: .json(record)))
-        } catch {
-            let (status, body) = failure(error)
-            return .default(statusCode: status, body)
         }
     }
 
     func applyChangeset(_ input: Operations.ApplyChangeset.Input) async throws -> Operations.ApplyChangeset.Output {
-        do {
+        return await answering(Operations.ApplyChangeset.Output.default) {
             guard case .json(let changeset) = input.body else { throw StoreError.invalid("expected JSON") }
             let result = try await store.apply(
                 changeset, actor: actor, idempotencyKey: input.headers.idempotencyKey)
@@ -145,27 +119,21 @@ struct AdminAPIHandler: APIProtocol {
                     "revision": .stringConvertible(result.revision),
                 ])
             return .ok(.init(body: .json(result)))
-        } catch {
-            let (status, body) = failure(error)
-            return .default(statusCode: status, body)
         }
     }
 
     func getCredits(_ input: Operations.GetCredits.Input) async throws -> Operations.GetCredits.Output {
-        do {
+        return await answering(Operations.GetCredits.Output.default) {
             await usageWriter.flush()
             guard let balance = try await store.credits(team: input.path.team) else {
                 throw StoreError.notFound(.team(input.path.team))
             }
             return .ok(.init(body: .json(balance)))
-        } catch {
-            let (status, body) = failure(error)
-            return .default(statusCode: status, body)
         }
     }
 
     func grantCredits(_ input: Operations.GrantCredits.Input) async throws -> Operations.GrantCredits.Output {
-        do {
+        return await answering(Operations.GrantCredits.Output.default) {
             guard case .json(let grant) = input.body else { throw StoreError.invalid("expected JSON") }
             let balance = try await store.grantCredits(team: input.path.team, grant, actor: actor)
             spend.forget(team: input.path.team)
@@ -177,14 +145,11 @@ struct AdminAPIHandler: APIProtocol {
                     "amountMicroUSD": .stringConvertible(grant.amountMicroUSD),
                 ])
             return .ok(.init(body: .json(balance)))
-        } catch {
-            let (status, body) = failure(error)
-            return .default(statusCode: status, body)
         }
     }
 
     func getAuditLog(_ input: Operations.GetAuditLog.Input) async throws -> Operations.GetAuditLog.Output {
-        do {
+        return await answering(Operations.GetAuditLog.Output.default) {
             let after = input.query.after ?? 0
             let limit = input.query.limit ?? 1000
             guard after >= 0, (1...10_000).contains(limit) else {
@@ -192,14 +157,11 @@ struct AdminAPIHandler: APIProtocol {
             }
             let entries = try await store.auditLog(after: after, limit: limit)
             return .ok(.init(body: .json(.init(entries: entries))))
-        } catch {
-            let (status, body) = failure(error)
-            return .default(statusCode: status, body)
         }
     }
 
     func explain(_ input: Operations.Explain.Input) async throws -> Operations.Explain.Output {
-        do {
+        return await answering(Operations.Explain.Output.default) {
             guard case .json(let request) = input.body else { throw StoreError.invalid("expected JSON") }
             guard (request.key == nil) != (request.claims == nil) else {
                 throw StoreError.invalid("exactly one of key and claims is needed")
@@ -215,14 +177,11 @@ struct AdminAPIHandler: APIProtocol {
             }
             let pipeline = AdmissionPipeline(snapshot: try await cache.current(), ledger: store, limiter: limiter)
             return .ok(.init(body: .json(try await pipeline.explain(request))))
-        } catch {
-            let (status, body) = failure(error)
-            return .default(statusCode: status, body)
         }
     }
 
     func getUsage(_ input: Operations.GetUsage.Input) async throws -> Operations.GetUsage.Output {
-        do {
+        return await answering(Operations.GetUsage.Output.default) {
             let since =
                 input.query.since.map { Timestamp(seconds: Int64($0.timeIntervalSince1970.rounded(.down))) }
                 ?? Timestamp(seconds: Timestamp.now.seconds - 7 * 86_400)
@@ -232,22 +191,29 @@ struct AdminAPIHandler: APIProtocol {
             await usageWriter.flush()
             let records = try await store.usage(since: since, team: input.query.team)
             return .ok(.init(body: .json(.init(records: records))))
-        } catch {
-            let (status, body) = failure(error)
-            return .default(statusCode: status, body)
         }
     }
 
     func getTraffic(_ input: Operations.GetTraffic.Input) async throws -> Operations.GetTraffic.Output {
-        do {
+        return await answering(Operations.GetTraffic.Output.default) {
             let since =
                 input.query.since.map { Timestamp(seconds: Int64($0.timeIntervalSince1970.rounded(.down))) }
                 ?? Timestamp(seconds: Timestamp.now.seconds - 7 * 86_400)
             await usageWriter.flush()
             return .ok(.init(body: .json(.init(groups: try await store.traffic(since: since)))))
+        }
+    }
+
+    /// The outcome of `work`, or the operation's error answer for what it threw: the one place
+    /// an admin operation's failure becomes a status and a stable error body.
+    private func answering<Output>(
+        _ failed: (Int, Components.Responses._Error) -> Output, _ work: () async throws -> Output
+    ) async -> Output {
+        do {
+            return try await work()
         } catch {
             let (status, body) = failure(error)
-            return .default(statusCode: status, body)
+            return failed(status, body)
         }
     }
 

@@ -34,7 +34,7 @@ public struct GatewayResponder<Admin: HTTPResponder>: HTTPResponder where Admin.
         do {
             if let refusal = try await bodyLimit.read(&request) { return refusal }
         } catch {
-            return ErrorMiddleware<BasicRequestContext>.response(for: error, to: request)
+            return ErrorMiddleware<BasicRequestContext>.response(for: error, to: request, logger: context.logger)
         }
         return await route(request)
     }

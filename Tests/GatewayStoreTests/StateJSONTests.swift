@@ -1,12 +1,13 @@
 import Foundation
 import GatewayModel
 import GatewayStore
+import StoreFixtures
 import Testing
 
 @Suite("State JSON")
 struct StateJSONTests {
     @Test func theSplicedStateDecodesToExactlyTheStoredState() async throws {
-        let fixture = try GatewayFixture()
+        let fixture = try ScratchStore()
         defer { fixture.cleanup() }
         var rule = Sample.rule("route-mock")
         rule.action = .route(providers: ["mock"], fallbackModels: [])
@@ -30,7 +31,7 @@ struct StateJSONTests {
     }
 
     @Test func anEmptyStateIsValidJSON() async throws {
-        let fixture = try GatewayFixture()
+        let fixture = try ScratchStore()
         defer { fixture.cleanup() }
         let decoded = try JSONDecoder().decode(GatewayState.self, from: Data(try await fixture.store.stateJSON()))
         #expect(decoded == GatewayState())

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayModel
 import GatewayStore
+import StoreFixtures
 import Testing
 
 /// Issuers are stored like rules on both backends, and their identities take part in the

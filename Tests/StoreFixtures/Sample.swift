@@ -1,56 +1,56 @@
 import GatewayModel
 
-/// Small records for tests.
-enum Sample {
-    static func provider(_ name: String = "mock", models: [String] = ["mock/echo"]) -> ProviderRecord {
+/// Small records for tests, shared by the store's and the server's suites.
+public enum Sample {
+    public static func provider(_ name: String = "mock", models: [String] = ["mock/echo"]) -> ProviderRecord {
         ProviderRecord(
             metadata: ResourceMetadata(name: name), type: .mock, zeroDataRetention: true,
             models: models.map { ProviderModel(id: $0) })
     }
 
-    static func team(_ name: String, providers: [String]? = nil) -> TeamRecord {
+    public static func team(_ name: String, providers: [String]? = nil) -> TeamRecord {
         TeamRecord(
             metadata: ResourceMetadata(name: name, labels: ["owner": "\(name)-eng"]), tier: .paid, providers: providers)
     }
 
-    static func credential(_ team: String, _ name: String, provider: String = "mock") -> CredentialRecord {
+    public static func credential(_ team: String, _ name: String, provider: String = "mock") -> CredentialRecord {
         CredentialRecord(team: team, name: name, provider: provider, options: ["resourceName": "acme"])
     }
 
-    static func key(_ team: String, _ name: String) -> APIKeyRecord {
+    public static func key(_ team: String, _ name: String) -> APIKeyRecord {
         APIKeyRecord(
             team: team, name: name, description: "service \(name)", rateLimit: RateLimit(requestsPerMinute: 60))
     }
 
-    static func rule(_ name: String, teams: [String]? = nil, keys: [String]? = nil) -> RuleRecord {
+    public static func rule(_ name: String, teams: [String]? = nil, keys: [String]? = nil) -> RuleRecord {
         RuleRecord(
             metadata: ResourceMetadata(name: name), priority: 10,
             match: RuleMatch(models: ["openai/gpt-4*"], teams: teams, keys: keys),
             action: .deny(message: "retired"))
     }
 
-    static func create(provider record: ProviderRecord, secret: String? = nil) -> ChangeOperation {
+    public static func create(provider record: ProviderRecord, secret: String? = nil) -> ChangeOperation {
         ChangeOperation(op: .create, target: .provider(record.metadata.name), provider: record, secret: secret)
     }
 
-    static func create(team record: TeamRecord) -> ChangeOperation {
+    public static func create(team record: TeamRecord) -> ChangeOperation {
         ChangeOperation(op: .create, target: .team(record.metadata.name), team: record)
     }
 
-    static func create(credential record: CredentialRecord, secret: String) -> ChangeOperation {
+    public static func create(credential record: CredentialRecord, secret: String) -> ChangeOperation {
         ChangeOperation(
             op: .create, target: .credential(team: record.team, name: record.name), credential: record, secret: secret)
     }
 
-    static func create(key record: APIKeyRecord) -> ChangeOperation {
+    public static func create(key record: APIKeyRecord) -> ChangeOperation {
         ChangeOperation(op: .create, target: .apiKey(team: record.team, name: record.name), apiKey: record)
     }
 
-    static func create(rule record: RuleRecord) -> ChangeOperation {
+    public static func create(rule record: RuleRecord) -> ChangeOperation {
         ChangeOperation(op: .create, target: .rule(record.metadata.name), rule: record)
     }
 
-    static var policy: ChangeOperation {
+    public static var policy: ChangeOperation {
         ChangeOperation(
             op: .create, target: .policy, policy: PolicyRecord(dataRetention: .zero, perRequestBYOK: true))
     }
@@ -58,7 +58,7 @@ enum Sample {
 
 extension ChangesetResult {
     /// The minted secret for a key, if this result created or rotated it.
-    func secret(team: String, key: String) -> String? {
+    public func secret(team: String, key: String) -> String? {
         results.first { $0.target == .apiKey(team: team, name: key) }?.secret
     }
 }
@@ -67,7 +67,7 @@ extension Sample {
     /// An issuer trusting `issuer`'s tokens: `payments/checkout-prod` for the checkout repository's
     /// production environment, and admin grants for the gateway-config repository (pull requests
     /// read, pushes to main write).
-    static func issuer(_ name: String = "ci", url: String, jwksURL: String, audience: String) -> IssuerRecord {
+    public static func issuer(_ name: String = "ci", url: String, jwksURL: String, audience: String) -> IssuerRecord {
         IssuerRecord(
             metadata: ResourceMetadata(name: name),
             spec: IssuerSpec(
@@ -88,7 +88,7 @@ extension Sample {
                 ]))
     }
 
-    static func create(issuer record: IssuerRecord) -> ChangeOperation {
+    public static func create(issuer record: IssuerRecord) -> ChangeOperation {
         ChangeOperation(op: .create, target: .issuer(record.metadata.name), issuer: record)
     }
 }

@@ -3,32 +3,9 @@ import GatewayModel
 import GatewayStore
 import GatewayStorePostgres
 import Logging
+import StoreFixtures
 import TestSupport
 import Testing
-
-/// The store backends; every store test runs against each.
-enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite
-    case postgres
-
-    var testDescription: String { rawValue }
-
-    /// Runs `body` with a fresh, empty store of this backend.
-    func withStore(_ body: @Sendable (any GatewayStore) async throws -> Void) async throws {
-        switch self {
-        case .sqlite:
-            let fixture = try GatewayFixture()
-            defer { fixture.cleanup() }
-            try await body(fixture.store)
-        case .postgres:
-            let url = try TestPostgres.freshDatabase()
-            defer { TestPostgres.drop(url) }
-            try await PostgresGatewayStore.with(
-                try PostgresLocation(url: url), keyring: MasterKeyring.generate(), logger: Logger(label: "test")
-            ) { store in try await body(store) }
-        }
-    }
-}
 
 /// What the admin conformance suite cannot see through `GatewayAdmin`: money, usage, last use,
 /// secrets for the data plane, the audit log and concurrent writers, on both backends.

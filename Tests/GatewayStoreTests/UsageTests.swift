@@ -1,11 +1,12 @@
 import GatewayModel
 import GatewayStore
+import StoreFixtures
 import Testing
 
 @Suite("Usage and credits")
 struct UsageTests {
     @Test func systemSpendDebitsCreditsAndBYOKSpendDoesNot() async throws {
-        let fixture = try GatewayFixture()
+        let fixture = try ScratchStore()
         defer { fixture.cleanup() }
         let store = fixture.store
         _ = try await store.apply(Changeset(operations: [Sample.create(team: Sample.team("research"))]), actor: "test")
