@@ -1,29 +1,19 @@
 /// JSON string literals, for the few places that write JSON text by hand (generated schemas,
 /// log lines) and need stable key order or speed that an encoder does not give.
 public enum JSONText {
-    /// Appends `value` to `out` as a JSON string literal with the escapes RFC 8259 requires.
+    /// Appends `value` to `out` as a JSON string literal with the escapes RFC 8259 requires: the
+    /// same escapes as the byte writer below, which does the escaping for both.
     public static func appendQuoted(_ value: String, to out: inout String) {
-        out += "\""
-        // Most values (names, ids, numbers) need no escape: one append instead of one per scalar.
+        // Most values (names, ids, numbers) need no escape: one append instead of a byte buffer.
         if !value.utf8.contains(where: needsEscape) {
+            out += "\""
             out += value
             out += "\""
             return
         }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        var bytes: [UInt8] = []
+        appendQuoted(value, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 
     /// Appends `value` to `out` as a JSON string literal in UTF-8, for writers that build bytes
