@@ -48,10 +48,13 @@ public struct Plan: Sendable, Hashable, Codable {
         return summary
     }
 
-    /// How many API keys applying would mint (creates and rotations of keys).
-    public var keysToMint: Int {
-        actions.filter { $0.target.kind == .apiKey && ($0.action == .create || $0.action == .rotate) }.count
+    /// The API keys applying would mint (creates and rotations of keys).
+    public var keysMinted: [ResourceRef] {
+        actions.filter { $0.target.kind == .apiKey && ($0.action == .create || $0.action == .rotate) }.map(\.target)
     }
+
+    /// How many API keys applying would mint.
+    public var keysToMint: Int { keysMinted.count }
 }
 
 /// Counts of a plan's actions.

@@ -99,10 +99,7 @@ public struct ApplySession {
             )
         }
         if options.keysOut != nil, keysFormat == .dotenv {
-            let minting = plan.actions.filter {
-                $0.target.kind == .apiKey && ($0.action == .create || $0.action == .rotate)
-            }
-            let collisions = MintedKeys.dotenvCollisions(minting.map(\.target))
+            let collisions = MintedKeys.dotenvCollisions(plan.keysMinted)
             guard collisions.isEmpty else {
                 throw Refusal(
                     "these keys would share a dotenv variable:\n" + collisions.map { "  - \($0)\n" }.joined()

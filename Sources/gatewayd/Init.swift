@@ -30,11 +30,11 @@ struct Init: ParsableCommand {
         let hadTokens = FileManager.default.fileExists(atPath: stateFiles.tokensPath)
         var logger = Logger(label: "gatewayd")
         logger.logLevel = .error
-        _ = try AdminTokenSetup(files: stateFiles, logger: logger).load(environment: [:], create: true)
-        let tokenFile = URL(fileURLWithPath: stateFiles.tokensPath).deletingLastPathComponent().path + "/admin-token"
+        let setup = AdminTokenSetup(files: stateFiles, logger: logger)
+        _ = try setup.load(environment: [:], create: true)
         print(
             hadTokens
                 ? "kept \(stateFiles.tokensPath)"
-                : "created a writer admin token in \(tokenFile) (its hash in \(stateFiles.tokensPath))")
+                : "created a writer admin token in \(setup.tokenFile) (its hash in \(stateFiles.tokensPath))")
     }
 }

@@ -146,6 +146,11 @@ struct AdminTokenSetup {
     let files: StateFiles
     let logger: Logger
 
+    /// Where `--init` writes the new token itself: `admin-token` beside the tokens file.
+    var tokenFile: String {
+        URL(fileURLWithPath: files.tokensPath).deletingLastPathComponent().path + "/admin-token"
+    }
+
     func load(environment: [String: String], create: Bool) throws -> AdminTokens {
         var tokens = AdminTokens()
         if FileManager.default.fileExists(atPath: files.tokensPath) {
@@ -153,7 +158,6 @@ struct AdminTokenSetup {
         } else if create {
             let token = AdminTokens.generateToken()
             let directory = URL(fileURLWithPath: files.tokensPath).deletingLastPathComponent().path
-            let tokenFile = directory + "/admin-token"
             // A PostgreSQL state with its master key in the environment writes nothing else:
             // the tokens' folder (.gateway/) may not exist yet.
             do {
