@@ -201,7 +201,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .testTarget(name: "GatewayModelTests", dependencies: ["GatewayModel"]),
+        .testTarget(name: "GatewayModelTests", dependencies: ["GatewayModel", "TestSupport"]),
         .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto", "GatewayModel"]),
         .testTarget(name: "GwctlCoreTests", dependencies: ["GwctlCore", "GatewayModel", "GatewayPlan", "TestSupport"]),
         .testTarget(name: "ManifestKitTests", dependencies: ["ManifestKit", "GatewayModel", "TestSupport"]),

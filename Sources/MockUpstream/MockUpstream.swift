@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import GatewayModel
 import HTTPTypes
 import Hummingbird
 import NIOConcurrencyHelpers

@@ -1,4 +1,5 @@
 import GatewayCore
+import GatewayModel
 
 /// What the real provider APIs refuse, checked by the stand-in before it answers, so a lossy
 /// or malformed translation fails a test with the provider's 400 instead of passing it.

@@ -60,7 +60,7 @@ struct Validate: ParsableCommand {
             }
         case .json:
             print(
-                DiagnosticRenderer.json(manifests.diagnostics, extra: [("files", .integer(manifests.files.count))]),
+                DiagnosticRenderer.json(manifests.diagnostics, extra: [("files", .int(manifests.files.count))]),
                 terminator: "")
         }
         return manifests.isValid

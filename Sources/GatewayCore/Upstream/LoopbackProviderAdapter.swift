@@ -1,3 +1,4 @@
+import GatewayModel
 import NIOCore
 
 /// Answers HTTP-type providers in-process, each in its own wire format, through the same

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayModel
 
 /// The deterministic model behind the `mock` provider type and the test upstream: it answers
 /// with a reply that quotes the prompt, counts about four bytes per token, and embeds text as a

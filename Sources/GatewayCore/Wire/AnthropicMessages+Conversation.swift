@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// Anthropic messages requests to and from ``Conversation``.
 extension AnthropicMessages {
     /// The conversation an Anthropic messages request holds. Throws for a part another format cannot carry.

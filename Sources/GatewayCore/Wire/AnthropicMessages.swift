@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// The Anthropic messages format: responses and stream events to and from neither format.
 /// Requests are in `AnthropicMessages+Conversation.swift`.
 public enum AnthropicMessages {

@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// Each format's readers and writers behind one switch, so the adapter and the mock pick by
 /// format instead of repeating the pairs.
 extension ChatFormat {

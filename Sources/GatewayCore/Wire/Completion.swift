@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// The two chat wire formats the gateway speaks to clients and providers.
 public enum ChatFormat: String, Sendable, Hashable {
     /// `POST /v1/chat/completions`.

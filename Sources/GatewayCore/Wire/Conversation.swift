@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// A chat request in neither wire format: what a client's body becomes when its provider speaks
 /// another format. Reading a body into it refuses every part it cannot hold (``Untranslatable``),
 /// so what the provider receives is everything the client sent or nothing at all.

@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// OpenAI chat requests to and from ``Conversation``.
 extension OpenAIChat {
     /// Top-level fields that have no effect on what the model answers (caching and tracing hints,

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayModel
 
 /// The OpenAI chat completions format: responses and stream chunks to and from neither format.
 /// Requests are in `OpenAIChat+Conversation.swift`.

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayModel
 
 extension ResponsesAPI {
     /// Writes stream parts as Responses API events: `response.created` first, each message,

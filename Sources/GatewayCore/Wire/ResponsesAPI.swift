@@ -1,4 +1,5 @@
 import Foundation
+import GatewayModel
 
 /// The OpenAI Responses API (`POST /v1/responses`), stateless: requests to and from
 /// ``Conversation`` when the provider speaks chat or messages, and the response object.

@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// Prints diagnostics as text (compiler-style) or JSON.
 public enum DiagnosticRenderer {
     /// `file:line:col: severity: message`, one per line, notes after their diagnostic.
@@ -21,15 +23,15 @@ public enum DiagnosticRenderer {
     }
 
     /// `{"valid":…, "errors":N, "warnings":N, "diagnostics":[…]}` with stable key order.
-    public static func json(_ diagnostics: [Diagnostic], extra: [(String, JSONValue)] = []) -> String {
-        func location(_ loc: SourceLocation) -> [(String, JSONValue)] {
-            var fields: [(String, JSONValue)] = [("file", .string(loc.file))]
-            if let line = loc.line { fields.append(("line", .integer(line))) }
-            if let column = loc.column { fields.append(("column", .integer(column))) }
+    public static func json(_ diagnostics: [Diagnostic], extra: [(String, JSON)] = []) -> String {
+        func location(_ loc: SourceLocation) -> [(String, JSON)] {
+            var fields: [(String, JSON)] = [("file", .string(loc.file))]
+            if let line = loc.line { fields.append(("line", .int(line))) }
+            if let column = loc.column { fields.append(("column", .int(column))) }
             return fields
         }
-        let items: [JSONValue] = diagnostics.map { diagnostic in
-            var fields: [(String, JSONValue)] = [
+        let items: [JSON] = diagnostics.map { diagnostic in
+            var fields: [(String, JSON)] = [
                 ("severity", .string(diagnostic.severity.rawValue)),
                 ("code", .string(diagnostic.code.rawValue)),
             ]
@@ -46,11 +48,11 @@ public enum DiagnosticRenderer {
             }
             return .object(fields)
         }
-        let document: JSONValue = .object(
+        let document: JSON = .object(
             [
                 ("valid", .bool(!diagnostics.containsErrors)),
-                ("errors", .integer(diagnostics.filter { $0.severity == .error }.count)),
-                ("warnings", .integer(diagnostics.filter { $0.severity == .warning }.count)),
+                ("errors", .int(diagnostics.filter { $0.severity == .error }.count)),
+                ("warnings", .int(diagnostics.filter { $0.severity == .warning }.count)),
             ] + extra + [("diagnostics", .array(items))])
         return document.prettyPrinted()
     }

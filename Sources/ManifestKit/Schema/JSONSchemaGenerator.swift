@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// Turns `ManifestSchema` into a JSON Schema 2020-12 document.
 public enum JSONSchemaGenerator {
     /// The `$id` of the manifest schema; a URN because the schema ships with the tool, not from a host.
@@ -9,20 +11,20 @@ public enum JSONSchemaGenerator {
     }
 
     /// The manifest schema: the envelope, then the spec of each kind selected by `kind`.
-    public static func manifestSchema() -> JSONValue {
+    public static func manifestSchema() -> JSON {
         var definitions = DefinitionTable()
-        var properties: [(String, JSONValue)] = []
+        var properties: [(String, JSON)] = []
         for field in ManifestSchema.envelope.fields {
             properties.append((field.name, described(shape(field.shape, into: &definitions), field.summary)))
         }
-        var conditions: [JSONValue] = ManifestSchema.Kind.allCases.map { kind in
+        var conditions: [JSON] = ManifestSchema.Kind.allCases.map { kind in
             let spec = shape(.reference(kind.spec), into: &definitions)
             return .object([
                 ("if", kindIs(kind)),
                 ("then", .object([("properties", .object([("spec", spec)]))])),
             ])
         }
-        let policyName: JSONValue = .object([
+        let policyName: JSON = .object([
             ("properties", .object([("name", .object([("const", .string("default"))]))]))
         ])
         conditions.append(
@@ -49,30 +51,29 @@ public enum JSONSchemaGenerator {
         ])
     }
 
-    private static func kindIs(_ kind: ManifestSchema.Kind) -> JSONValue {
+    private static func kindIs(_ kind: ManifestSchema.Kind) -> JSON {
         .object([
             ("properties", .object([("kind", .object([("const", .string(kind.rawValue))]))])),
             ("required", .array([.string("kind")])),
         ])
     }
 
-    private static func described(_ schema: JSONValue, _ summary: String) -> JSONValue {
-        guard case .object(var fields) = schema, !summary.isEmpty else { return schema }
-        fields.insert(("description", .string(summary)), at: 0)
-        return .object(fields)
+    private static func described(_ schema: JSON, _ summary: String) -> JSON {
+        guard case .object(let fields) = schema, !summary.isEmpty else { return schema }
+        return .object([("description", .string(summary))] + fields.map { ($0.key, $0.value) })
     }
 
     /// `$defs` in first-use order.
     private struct DefinitionTable {
-        var entries: [(String, JSONValue)] = []
+        var entries: [(String, JSON)] = []
         var names: Set<String> = []
     }
 
-    private static func shape(_ shape: Shape, into definitions: inout DefinitionTable) -> JSONValue {
+    private static func shape(_ shape: Shape, into definitions: inout DefinitionTable) -> JSON {
         switch shape {
         case .string(let format):
-            var fields: [(String, JSONValue)] = [("type", .string("string"))]
-            if format == .nonEmpty { fields.append(("minLength", .integer(1))) }
+            var fields: [(String, JSON)] = [("type", .string("string"))]
+            if format == .nonEmpty { fields.append(("minLength", .int(1))) }
             if format == .dateTime { fields.append(("format", .string("date-time"))) }
             if let pattern = format.jsonSchemaPattern { fields.append(("pattern", .string(pattern))) }
             return .object(fields)
@@ -81,12 +82,12 @@ public enum JSONSchemaGenerator {
         case .constant(let value):
             return .object([("const", .string(value))])
         case .integer(let minimum):
-            var fields: [(String, JSONValue)] = [("type", .string("integer"))]
-            if let minimum { fields.append(("minimum", .integer(minimum))) }
+            var fields: [(String, JSON)] = [("type", .string("integer"))]
+            if let minimum { fields.append(("minimum", .int(minimum))) }
             return .object(fields)
         case .number(let minimum):
-            var fields: [(String, JSONValue)] = [("type", .string("number"))]
-            if let minimum { fields.append(("minimum", .number(minimum))) }
+            var fields: [(String, JSON)] = [("type", .string("number"))]
+            if let minimum { fields.append(("minimum", .double(minimum))) }
             return .object(fields)
         case .boolean:
             return .object([("type", .string("boolean"))])
@@ -95,16 +96,16 @@ public enum JSONSchemaGenerator {
                 (
                     "oneOf",
                     .array([
-                        .object([("const", .integer(0))]),
+                        .object([("const", .int(0))]),
                         .object([("type", .string("string")), ("pattern", .string("^(0|[0-9]+[smhd])$"))]),
                     ])
                 )
             ])
         case .list(let item, let minItems, let uniqueItems):
-            var fields: [(String, JSONValue)] = [
+            var fields: [(String, JSON)] = [
                 ("type", .string("array")), ("items", self.shape(item, into: &definitions)),
             ]
-            if minItems > 0 { fields.append(("minItems", .integer(minItems))) }
+            if minItems > 0 { fields.append(("minItems", .int(minItems))) }
             if uniqueItems { fields.append(("uniqueItems", .bool(true))) }
             return .object(fields)
         case .map(let value):
@@ -127,17 +128,17 @@ public enum JSONSchemaGenerator {
         }
     }
 
-    private static func object(_ object: ObjectShape, into definitions: inout DefinitionTable) -> JSONValue {
-        var fields: [(String, JSONValue)] = [("type", .string("object"))]
+    private static func object(_ object: ObjectShape, into definitions: inout DefinitionTable) -> JSON {
+        var fields: [(String, JSON)] = [("type", .string("object"))]
         let properties = object.fields.map { field in
             (field.name, described(shape(field.shape, into: &definitions), field.summary))
         }
         fields.append(("properties", .object(properties)))
-        let required = object.fields.filter(\.required).map { JSONValue.string($0.name) }
+        let required = object.fields.filter(\.required).map { JSON.string($0.name) }
         if !required.isEmpty { fields.append(("required", .array(required))) }
         fields.append(("additionalProperties", .bool(false)))
-        if object.minFields > 0 { fields.append(("minProperties", .integer(object.minFields))) }
-        var all: [JSONValue] = []
+        if object.minFields > 0 { fields.append(("minProperties", .int(object.minFields))) }
+        var all: [JSON] = []
         for group in object.exactlyOneOf {
             all.append(.object([("oneOf", .array(group.map { .object([("required", .array([.string($0)]))]) }))]))
         }
@@ -163,7 +164,7 @@ public enum JSONSchemaGenerator {
                 ]))
         }
         if all.count == 1, case .object(let only) = all[0] {
-            fields += only
+            fields += only.map { ($0.key, $0.value) }
         } else if !all.isEmpty {
             fields.append(("allOf", .array(all)))
         }

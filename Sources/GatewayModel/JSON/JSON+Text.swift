@@ -1,5 +1,3 @@
-import GatewayModel
-
 /// JSON text in and out without Foundation's coders: every proxied request parses a client body
 /// and an upstream answer and writes both onward, and `JSONDecoder` into an enum (a failed
 /// `try?` per type it is not) was a tenth of gatewayd's CPU under load.

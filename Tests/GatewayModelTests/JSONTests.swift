@@ -1,5 +1,5 @@
 import Foundation
-import GatewayCore
+import GatewayModel
 import TestSupport
 import Testing
 
