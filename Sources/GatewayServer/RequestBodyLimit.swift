@@ -1,3 +1,4 @@
+import GatewayModel
 import HTTPTypes
 import Hummingbird
 
@@ -25,11 +26,13 @@ struct RequestBodyLimit: Sendable {
             let buffer = try await request.body.collect(upTo: maxBytes)
             // Admin bodies never need null; data-plane bodies are the SDKs' and may hold it.
             let admin = request.uri.path.hasPrefix("/admin/")
-            let null = admin ? buffer.withUnsafeReadableBytes { JSONNullScan.firstNull(in: Array($0)) } : nil
-            if let null {
+            // A body that is not JSON at all is left to the handler, whose decoder says why.
+            if admin, let document = try? buffer.withUnsafeReadableBytes({ try JSON.parse($0) }),
+                let null = document.firstNullPath()
+            {
                 return ErrorBody(
                     code: "invalid_request",
-                    message: "null at byte \(null): the admin API takes no null values; omit the field instead"
+                    message: "null at \(null): the admin API takes no null values; omit the field instead"
                 ).response(.badRequest)
             }
             request.body = .init(buffer: buffer)

@@ -66,6 +66,19 @@ struct JSONTests {
         #expect(String(decoding: body.encoded(), as: UTF8.self) == #"{"a":"one","c":3,"d":4}"#)
     }
 
+    @Test func theFirstNullIsNamedByItsPath() throws {
+        let body = try JSON.parse(Array(#"{"a":[1,{"b":"null","c":null}],"d":null}"#.utf8))
+        #expect(body.firstNullPath() == "a[1].c")
+        #expect(try JSON.parse(Array("null".utf8)).firstNullPath() == "$")
+        #expect(try JSON.parse(Array(#"{"s":"null","n":[]}"#.utf8)).firstNullPath() == nil)
+    }
+
+    @Test func prettyTextIndentsAndKeepsMemberOrder() {
+        let document = JSON.object([("z", .array([])), ("a", .object([("q", "x\"y")])), ("e", .object([]))])
+        #expect(
+            document.prettyPrinted() == "{\n  \"z\": [],\n  \"a\": {\n    \"q\": \"x\\\"y\"\n  },\n  \"e\": {}\n}\n")
+    }
+
     /// On valid input the parser agrees with Foundation's: same values, for seeded random documents.
     @Test func agreesWithJSONSerializationOnValidInput() throws {
         var random = SeededRandom(seed: 19)

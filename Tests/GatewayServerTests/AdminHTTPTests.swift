@@ -83,6 +83,13 @@ struct AdminHTTPTests {
                 #expect(response.status == .badRequest)
                 #expect(Self.code(response.body) == "invalid_request")
             }
+            let withNull = ByteBuffer(string: #"{"operations":[{"op":"delete","target":{"kind":"team","name":null}}]}"#)
+            try await client.execute(uri: "/admin/v1/changesets", method: .post, headers: writer, body: withNull) {
+                response in
+                #expect(response.status == .badRequest)
+                #expect(Self.code(response.body) == "invalid_request")
+                #expect(String(buffer: response.body).contains("null at operations[0].target.name"))
+            }
             try await client.execute(
                 uri: "/admin/v1/changesets", method: .post, headers: Self.headers(GatewayFixture.writerToken),
                 body: ByteBuffer(string: "{}")
