@@ -188,7 +188,7 @@ public struct Planner: Sendable {
     /// else the policy's as this plan leaves it, so the note is what the gateway will do.
     private static func annotateRotations(_ actions: inout [PlannedAction], policy: PolicyRecord) {
         for index in actions.indices where actions[index].action == .rotate {
-            guard let key = actions[index].operation.apiKey else { continue }
+            guard let key = actions[index].operation.payload?.apiKey else { continue }
             let overlap = policy.rotationOverlapSeconds(of: key)
             let source =
                 key.rotationOverlapSeconds != nil

@@ -78,16 +78,6 @@ extension StoredResource {
     )
         -> ChangeOperation
     {
-        var operation = ChangeOperation(op: op, target: ref, ifRevision: ifRevision)
-        switch self {
-        case .provider(let record): operation.provider = record
-        case .policy(let record): operation.policy = record
-        case .team(let record): operation.team = record
-        case .credential(let record): operation.credential = record
-        case .apiKey(let record): operation.apiKey = record
-        case .rule(let record): operation.rule = record
-        case .issuer(let record): operation.issuer = record
-        }
-        return operation
+        ChangeOperation(op: op, target: ref, ifRevision: ifRevision, payload: self)
     }
 }

@@ -67,7 +67,7 @@ struct PostgresReferenceFacts: ReferenceFacts {
             WHERE allowed.provider = ANY($1::text[]) ORDER BY teams.name COLLATE "C"
             """, providers)
         let touchesIssuers = changeset.operations.contains { $0.target.kind == .issuer }
-        let namesKeys = changeset.operations.contains { $0.rule?.match.keys != nil }
+        let namesKeys = changeset.operations.contains { $0.payload?.rule?.match.keys != nil }
         if touchesIssuers || namesKeys || deleted.contains(where: { $0.kind == .team }) {
             let decoder = JSONDecoder()
             for try await spec in try await connection.query("SELECT spec FROM issuers", logger: logger).decode(

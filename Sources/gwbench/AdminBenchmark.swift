@@ -90,9 +90,10 @@ struct AdminBenchmark: AsyncParsableCommand {
         var operations: [ChangeOperation] = [
             ChangeOperation(
                 op: .create, target: .provider("mock"),
-                provider: ProviderRecord(
-                    metadata: ResourceMetadata(name: "mock"), type: .mock, zeroDataRetention: true,
-                    models: [ProviderModel(id: "mock/echo")]))
+                payload: .provider(
+                    ProviderRecord(
+                        metadata: ResourceMetadata(name: "mock"), type: .mock, zeroDataRetention: true,
+                        models: [ProviderModel(id: "mock/echo")])))
         ]
         operations.reserveCapacity(1 + teams * (keysPerTeam + 1))
         for team in 0..<teams {
@@ -100,18 +101,21 @@ struct AdminBenchmark: AsyncParsableCommand {
             operations.append(
                 ChangeOperation(
                     op: .create, target: .team(name),
-                    team: TeamRecord(
-                        metadata: ResourceMetadata(name: name, labels: ["cost-center": "\(1000 + team % 9000)"]),
-                        displayName: "Team \(team)", tier: .paid, providers: ["mock"], models: ["mock/*"],
-                        budget: Budget(limitUSD: 100, period: .monthly), rateLimit: RateLimit(requestsPerMinute: 600))))
+                    payload: .team(
+                        TeamRecord(
+                            metadata: ResourceMetadata(name: name, labels: ["cost-center": "\(1000 + team % 9000)"]),
+                            displayName: "Team \(team)", tier: .paid, providers: ["mock"], models: ["mock/*"],
+                            budget: Budget(limitUSD: 100, period: .monthly),
+                            rateLimit: RateLimit(requestsPerMinute: 600)))))
             for key in 0..<keysPerTeam {
                 operations.append(
                     ChangeOperation(
                         op: .create, target: .apiKey(team: name, name: "service-\(key)"),
-                        apiKey: APIKeyRecord(
-                            team: name, name: "service-\(key)", description: "Service \(key) of team \(team)",
-                            expiresAt: Timestamp(rfc3339: "2030-01-15T00:00:00Z"), models: ["mock/echo"],
-                            rateLimit: RateLimit(requestsPerMinute: 60 + key))))
+                        payload: .apiKey(
+                            APIKeyRecord(
+                                team: name, name: "service-\(key)", description: "Service \(key) of team \(team)",
+                                expiresAt: Timestamp(rfc3339: "2030-01-15T00:00:00Z"), models: ["mock/echo"],
+                                rateLimit: RateLimit(requestsPerMinute: 60 + key)))))
             }
         }
         return Changeset(operations: operations, managedBy: ManagedBy.gwctl)

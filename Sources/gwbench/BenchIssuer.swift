@@ -37,7 +37,7 @@ struct BenchIssuer {
                 url: url, audiences: [audience], jwksFile: file.path,
                 identities: [WorkloadIdentity(name: "ci", team: "bench", claims: ["repository": "acme/*"])]))
         _ = try await store.apply(
-            Changeset(operations: [ChangeOperation(op: .create, target: .issuer("bench"), issuer: issuer)]),
+            Changeset(operations: [ChangeOperation(op: .create, target: .issuer("bench"), payload: .issuer(issuer))]),
             actor: "gwbench")
         let keys = JWTKeyCollection()
         await keys.add(ecdsa: key, kid: "bench-1")

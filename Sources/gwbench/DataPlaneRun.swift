@@ -136,14 +136,15 @@ struct DataPlaneRun {
         let key = try await benchTeam(in: store, provider: provider, secret: "sk-upstream")
         var claude = ChangeOperation(
             op: .create, target: .provider("bench-claude"),
-            provider: ProviderRecord(
-                metadata: ResourceMetadata(name: "bench-claude"), type: .anthropic,
-                baseURL: "http://127.0.0.1:\(mockPort)",
-                models: [
-                    ProviderModel(
-                        id: "bench/claude", upstream: "claude",
-                        pricing: Pricing(inputPerMTokUSD: 0.1, outputPerMTokUSD: 0.1))
-                ]))
+            payload: .provider(
+                ProviderRecord(
+                    metadata: ResourceMetadata(name: "bench-claude"), type: .anthropic,
+                    baseURL: "http://127.0.0.1:\(mockPort)",
+                    models: [
+                        ProviderModel(
+                            id: "bench/claude", upstream: "claude",
+                            pricing: Pricing(inputPerMTokUSD: 0.1, outputPerMTokUSD: 0.1))
+                    ])))
         claude.secret = "sk-upstream"
         _ = try await store.apply(Changeset(operations: [claude]), actor: "gwbench")
         return key
@@ -153,17 +154,17 @@ struct DataPlaneRun {
     /// a paid team `bench` with credits and one key, whose secret it returns.
     static func benchTeam(in store: any GatewayStore, provider: ProviderRecord, secret: String?) async throws -> String
     {
-        var providerOperation = ChangeOperation(op: .create, target: .provider("bench"), provider: provider)
+        var providerOperation = ChangeOperation(op: .create, target: .provider("bench"), payload: .provider(provider))
         providerOperation.secret = secret
         let result = try await store.apply(
             Changeset(operations: [
                 providerOperation,
                 ChangeOperation(
                     op: .create, target: .team("bench"),
-                    team: TeamRecord(metadata: ResourceMetadata(name: "bench"), tier: .paid)),
+                    payload: .team(TeamRecord(metadata: ResourceMetadata(name: "bench"), tier: .paid))),
                 ChangeOperation(
                     op: .create, target: .apiKey(team: "bench", name: "load"),
-                    apiKey: APIKeyRecord(team: "bench", name: "load")),
+                    payload: .apiKey(APIKeyRecord(team: "bench", name: "load"))),
             ]), actor: "gwbench")
         _ = try await store.grantCredits(
             team: "bench", CreditGrant(amountMicroUSD: 1_000_000_000_000), actor: "gwbench")

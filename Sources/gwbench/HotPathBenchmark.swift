@@ -99,13 +99,14 @@ struct HotPathBenchmark: AsyncParsableCommand {
         for (name, type) in [("loop-openai", ProviderType.openaiCompatible), ("loop-anthropic", .anthropic)] {
             var operation = ChangeOperation(
                 op: .create, target: .provider(name),
-                provider: ProviderRecord(
-                    metadata: ResourceMetadata(name: name), type: type, baseURL: "http://loopback.invalid",
-                    models: [
-                        ProviderModel(
-                            id: "bench/\(name)", upstream: name,
-                            pricing: Pricing(inputPerMTokUSD: 0.1, outputPerMTokUSD: 0.1))
-                    ]))
+                payload: .provider(
+                    ProviderRecord(
+                        metadata: ResourceMetadata(name: name), type: type, baseURL: "http://loopback.invalid",
+                        models: [
+                            ProviderModel(
+                                id: "bench/\(name)", upstream: name,
+                                pricing: Pricing(inputPerMTokUSD: 0.1, outputPerMTokUSD: 0.1))
+                        ])))
             operation.secret = "sk-loopback"
             operations.append(operation)
         }

@@ -40,7 +40,7 @@ struct PlanBenchmark: AsyncParsableCommand {
             key.description = "changed by hand"
             key.status = nil
             key.prefix = nil
-            return ChangeOperation(op: .update, target: .apiKey(team: key.team, name: key.name), apiKey: key)
+            return ChangeOperation(op: .update, target: .apiKey(team: key.team, name: key.name), payload: .apiKey(key))
         }
         _ = try await store.apply(Changeset(operations: drifted, managedBy: ManagedBy.gwctl), actor: "someone")
 

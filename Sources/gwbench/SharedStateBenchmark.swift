@@ -71,13 +71,13 @@ struct SharedStateRun: Sendable {
             models: [ProviderModel(id: "mock/echo", pricing: Pricing(inputPerMTokUSD: 0.1, outputPerMTokUSD: 0.1))])
         let result = try await admin(0).apply(
             Changeset(operations: [
-                ChangeOperation(op: .create, target: .provider(provider.metadata.name), provider: provider),
+                ChangeOperation(op: .create, target: .provider(provider.metadata.name), payload: .provider(provider)),
                 ChangeOperation(
                     op: .create, target: .team(team),
-                    team: TeamRecord(metadata: ResourceMetadata(name: team), tier: .paid)),
+                    payload: .team(TeamRecord(metadata: ResourceMetadata(name: team), tier: .paid))),
                 ChangeOperation(
                     op: .create, target: .apiKey(team: team, name: "load"),
-                    apiKey: APIKeyRecord(team: team, name: "load")),
+                    payload: .apiKey(APIKeyRecord(team: team, name: "load"))),
             ]))
         _ = try await admin(0).grantCredits(team: team, CreditGrant(amountMicroUSD: 1_000_000_000_000))
         return result.results.compactMap(\.secret).first ?? ""
@@ -95,7 +95,7 @@ struct SharedStateRun: Sendable {
                 Changeset(operations: [
                     ChangeOperation(
                         op: .create, target: .apiKey(team: team, name: name),
-                        apiKey: APIKeyRecord(team: team, name: name))
+                        payload: .apiKey(APIKeyRecord(team: team, name: name)))
                 ]))
             let committed = clock.now
             applies.append(seconds(committed - started))

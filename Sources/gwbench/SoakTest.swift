@@ -154,10 +154,10 @@ struct SoakTest: AsyncParsableCommand {
             switch step % 3 {
             case 0:
                 operation = ChangeOperation(
-                    op: .create, target: target, apiKey: APIKeyRecord(team: "bench", name: name))
+                    op: .create, target: target, payload: .apiKey(APIKeyRecord(team: "bench", name: name)))
             case 1:
                 operation = ChangeOperation(
-                    op: .rotate, target: target, apiKey: APIKeyRecord(team: "bench", name: name))
+                    op: .rotate, target: target, payload: .apiKey(APIKeyRecord(team: "bench", name: name)))
             default: operation = ChangeOperation(op: .delete, target: target)
             }
             do {

@@ -24,7 +24,7 @@ struct ConvergenceTests {
                 Changeset(operations: [
                     ChangeOperation(
                         op: .create, target: .team("manual-\(iteration)"),
-                        team: TeamRecord(metadata: ResourceMetadata(name: "manual-\(iteration)")))
+                        payload: .team(TeamRecord(metadata: ResourceMetadata(name: "manual-\(iteration)"))))
                 ]), actor: "someone")
 
             let desired = Self.randomDesired(&random)

@@ -57,7 +57,7 @@ struct PlannerTests {
             Changeset(operations: [
                 ChangeOperation(
                     op: .create, target: .apiKey(team: "research", name: "manual-test"),
-                    apiKey: APIKeyRecord(team: "research", name: "manual-test"))
+                    payload: .apiKey(APIKeyRecord(team: "research", name: "manual-test")))
             ]), actor: "someone")
 
         var smaller = desired

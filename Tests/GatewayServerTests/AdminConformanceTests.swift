@@ -47,12 +47,12 @@ struct AdminConformanceTests {
             credential.options = [:]
             let updated = try await admin.apply(
                 Changeset(operations: [
-                    ChangeOperation(op: .update, target: .team("payments"), ifRevision: 1, team: team),
+                    ChangeOperation(op: .update, target: .team("payments"), ifRevision: 1, payload: .team(team)),
                     ChangeOperation(
                         op: .update, target: .credential(team: "payments", name: "byok"), ifRevision: 1,
-                        credential: credential, secret: "byok-secret-2"),
+                        payload: .credential(credential), secret: "byok-secret-2"),
                     ChangeOperation(
-                        op: .update, target: .provider("mock"), ifRevision: 1, provider: Sample.provider(),
+                        op: .update, target: .provider("mock"), ifRevision: 1, payload: .provider(Sample.provider()),
                         clearSecret: true),
                 ]))
             #expect(updated.revision == 2)
@@ -119,14 +119,15 @@ struct AdminConformanceTests {
             _ = try await admin.apply(
                 Changeset(operations: [
                     ChangeOperation(
-                        op: .update, target: .team("research"), ifRevision: 1, team: Sample.team("research"))
+                        op: .update, target: .team("research"), ifRevision: 1, payload: .team(Sample.team("research")))
                 ]))
             let before = try await admin.state()
             let error = await #expect(throws: GatewayAdminError.self) {
                 try await admin.apply(
                     Changeset(operations: [
                         ChangeOperation(
-                            op: .update, target: .team("payments"), ifRevision: 1, team: Sample.team("payments")),
+                            op: .update, target: .team("payments"), ifRevision: 1,
+                            payload: .team(Sample.team("payments"))),
                         ChangeOperation(op: .delete, target: .team("research"), ifRevision: 1),
                         Sample.create(provider: Sample.provider()),
                         ChangeOperation(op: .delete, target: .team("growth")),
@@ -166,7 +167,8 @@ struct AdminConformanceTests {
             let rotated = try await admin.apply(
                 Changeset(operations: [
                     ChangeOperation(
-                        op: .rotate, target: .apiKey(team: "payments", name: "checkout"), ifRevision: 1, apiKey: key)
+                        op: .rotate, target: .apiKey(team: "payments", name: "checkout"), ifRevision: 1,
+                        payload: .apiKey(key))
                 ]))
             let second = try #require(rotated.secret(team: "payments", key: "checkout"))
             #expect(second != first)
@@ -174,7 +176,8 @@ struct AdminConformanceTests {
 
             let plainUpdate = try await admin.apply(
                 Changeset(operations: [
-                    ChangeOperation(op: .update, target: .apiKey(team: "payments", name: "checkout"), apiKey: key)
+                    ChangeOperation(
+                        op: .update, target: .apiKey(team: "payments", name: "checkout"), payload: .apiKey(key))
                 ]))
             #expect(plainUpdate.results.first?.secret == nil)
         }
@@ -216,18 +219,21 @@ struct AdminConformanceTests {
             let error = await #expect(throws: GatewayAdminError.self) {
                 try await admin.apply(
                     Changeset(operations: [
-                        ChangeOperation(op: .create, target: .team("Bad_Name"), team: Sample.team("Bad_Name")),
-                        ChangeOperation(op: .create, target: .team("mismatch"), team: Sample.team("other")),
-                        ChangeOperation(op: .rotate, target: .team("payments"), team: Sample.team("payments")),
+                        ChangeOperation(
+                            op: .create, target: .team("Bad_Name"), payload: .team(Sample.team("Bad_Name"))),
+                        ChangeOperation(op: .create, target: .team("mismatch"), payload: .team(Sample.team("other"))),
+                        ChangeOperation(
+                            op: .rotate, target: .team("payments"), payload: .team(Sample.team("payments"))),
                         ChangeOperation(op: .create, target: .apiKey(team: "payments", name: "k")),
                         ChangeOperation(
                             op: .create, target: .credential(team: "payments", name: "c"),
-                            credential: Sample.credential("payments", "c")),
+                            payload: .credential(Sample.credential("payments", "c"))),
                         ChangeOperation(
                             op: .create, target: .provider("proxy"),
-                            provider: ProviderRecord(
-                                metadata: ResourceMetadata(name: "proxy"), type: .openaiCompatible,
-                                baseURL: "https://svc:hunter2@proxy.example/v1")),
+                            payload: .provider(
+                                ProviderRecord(
+                                    metadata: ResourceMetadata(name: "proxy"), type: .openaiCompatible,
+                                    baseURL: "https://svc:hunter2@proxy.example/v1"))),
                     ]))
             }
             guard case .invalidChangeset(let problems) = error else {

@@ -83,6 +83,14 @@ struct AdminHTTPTests {
                 #expect(response.status == .badRequest)
                 #expect(Self.code(response.body) == "invalid_request")
             }
+            let twoRecords = ByteBuffer(
+                string: #"{"operations":[{"op":"create","target":{"kind":"team","name":"a"},"#
+                    + #""team":{"metadata":{"name":"a"}},"apiKey":{"team":"a","name":"k"}}]}"#)
+            try await client.execute(uri: "/admin/v1/changesets", method: .post, headers: writer, body: twoRecords) {
+                response in
+                #expect(response.status == .badRequest)
+                #expect(Self.code(response.body) == "invalid_request")
+            }
             let withNull = ByteBuffer(string: #"{"operations":[{"op":"delete","target":{"kind":"team","name":null}}]}"#)
             try await client.execute(uri: "/admin/v1/changesets", method: .post, headers: writer, body: withNull) {
                 response in

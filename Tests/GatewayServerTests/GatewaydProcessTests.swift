@@ -46,8 +46,10 @@ struct GatewaydProcessTests {
             Changeset(operations: [
                 ChangeOperation(
                     op: .create, target: .provider("openai"),
-                    provider: ProviderRecord(
-                        metadata: ResourceMetadata(name: "openai"), type: .openai, baseURL: "https://api.openai.com/v1"),
+                    payload: .provider(
+                        ProviderRecord(
+                            metadata: ResourceMetadata(name: "openai"), type: .openai,
+                            baseURL: "https://api.openai.com/v1")),
                     secret: "sk-rotate-me-0001")
             ]))
         #expect(server.terminate() == 0)

@@ -38,8 +38,10 @@ struct KeyRotationTests {
         immediate.rotation = 1
         let rotated = try await store.apply(
             Changeset(operations: [
-                ChangeOperation(op: .rotate, target: .apiKey(team: "payments", name: "checkout"), apiKey: overlapping),
-                ChangeOperation(op: .rotate, target: .apiKey(team: "payments", name: "billing"), apiKey: immediate),
+                ChangeOperation(
+                    op: .rotate, target: .apiKey(team: "payments", name: "checkout"), payload: .apiKey(overlapping)),
+                ChangeOperation(
+                    op: .rotate, target: .apiKey(team: "payments", name: "billing"), payload: .apiKey(immediate)),
             ]), actor: "setup")
         let newOverlapping = try #require(rotated.secret(team: "payments", key: "checkout"))
         let newImmediate = try #require(rotated.secret(team: "payments", key: "billing"))

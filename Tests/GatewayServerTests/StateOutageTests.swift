@@ -87,7 +87,7 @@ struct StateOutageTests {
         let provider = ProviderRecord(
             metadata: ResourceMetadata(name: "vendor"), type: .openaiCompatible,
             baseURL: "http://127.0.0.1:9/v1", models: [ProviderModel(id: "vendor/unpriced")])
-        var create = ChangeOperation(op: .create, target: .provider("vendor"), provider: provider)
+        var create = ChangeOperation(op: .create, target: .provider("vendor"), payload: .provider(provider))
         create.secret = "sk-vendor"
         _ = try await fixture.store.apply(Changeset(operations: [create]), actor: "setup")
         let store = UnreachableStore(fixture.store)

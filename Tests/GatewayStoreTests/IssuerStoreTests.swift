@@ -44,7 +44,9 @@ struct IssuerStoreTests {
             without.spec.identities = []
             await #expect {
                 _ = try await store.apply(
-                    Changeset(operations: [ChangeOperation(op: .update, target: .issuer("ci"), issuer: without)]),
+                    Changeset(operations: [
+                        ChangeOperation(op: .update, target: .issuer("ci"), payload: .issuer(without))
+                    ]),
                     actor: "t")
             } throws: { error in
                 "\(error)".contains(

@@ -54,7 +54,8 @@ struct StoreConformanceTests {
         try await backend.withStore { store in
             var base = Self.base
             base.operations.append(
-                ChangeOperation(op: .create, target: .policy, policy: PolicyRecord(keyRotationOverlapSeconds: 3_600)))
+                ChangeOperation(
+                    op: .create, target: .policy, payload: .policy(PolicyRecord(keyRotationOverlapSeconds: 3_600))))
             let first = try #require(
                 try await store.apply(base, actor: "test").secret(team: "payments", key: "checkout"))
             func rotate(to rotation: Int, overlap: Int64?) async throws -> String {
@@ -62,7 +63,7 @@ struct StoreConformanceTests {
                 key.rotation = rotation
                 key.rotationOverlapSeconds = overlap
                 let operation = ChangeOperation(
-                    op: .rotate, target: .apiKey(team: "payments", name: "checkout"), apiKey: key)
+                    op: .rotate, target: .apiKey(team: "payments", name: "checkout"), payload: .apiKey(key))
                 let result = try await store.apply(Changeset(operations: [operation]), actor: "test")
                 return try #require(result.secret(team: "payments", key: "checkout"))
             }

@@ -86,7 +86,7 @@ struct ApplyUnderFaultsTests {
                 Changeset(operations: [
                     ChangeOperation(
                         op: .create, target: .team("faults"),
-                        team: TeamRecord(metadata: ResourceMetadata(name: "faults")))
+                        payload: .team(TeamRecord(metadata: ResourceMetadata(name: "faults"))))
                 ]))
             let start = try await admin.state().revision
             try await FaultProxy.run(
@@ -103,7 +103,7 @@ struct ApplyUnderFaultsTests {
                         Changeset(operations: [
                             ChangeOperation(
                                 op: exists ? .rotate : .create, target: .apiKey(team: "faults", name: name),
-                                apiKey: APIKeyRecord(team: "faults", name: name, rotationOverlapSeconds: 0))
+                                payload: .apiKey(APIKeyRecord(team: "faults", name: name, rotationOverlapSeconds: 0)))
                         ]))
                     revisions.append(result.revision)
                     let secret = try #require(result.results.first?.secret)
@@ -171,11 +171,13 @@ struct ApplyUnderFaultsTests {
             func team(_ name: String) throws -> String {
                 try json(
                     ChangeOperation(
-                        op: .create, target: .team(name), team: TeamRecord(metadata: ResourceMetadata(name: name))))
+                        op: .create, target: .team(name),
+                        payload: .team(TeamRecord(metadata: ResourceMetadata(name: name)))))
             }
             let key = try json(
                 ChangeOperation(
-                    op: .create, target: .apiKey(team: "a", name: "k"), apiKey: APIKeyRecord(team: "a", name: "k")))
+                    op: .create, target: .apiKey(team: "a", name: "k"),
+                    payload: .apiKey(APIKeyRecord(team: "a", name: "k"))))
             #expect(try await post(try team("a"), key: "first").0 == 200)
             let minted = try await post(key, key: "second")
             let replayed = try await post(key, key: "second")

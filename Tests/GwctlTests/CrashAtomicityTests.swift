@@ -45,13 +45,14 @@ struct CrashAtomicityTests {
             return Changeset(
                 operations: [
                     ChangeOperation(
-                        op: .create, target: .team("crash"), team: TeamRecord(metadata: ResourceMetadata(name: "crash"))
+                        op: .create, target: .team("crash"),
+                        payload: .team(TeamRecord(metadata: ResourceMetadata(name: "crash")))
                     )
                 ]
                     + keys.map {
                         ChangeOperation(
                             op: .create, target: .apiKey(team: "crash", name: $0),
-                            apiKey: APIKeyRecord(team: "crash", name: $0))
+                            payload: .apiKey(APIKeyRecord(team: "crash", name: $0)))
                     })
         }
         return Changeset(

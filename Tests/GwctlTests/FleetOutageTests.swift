@@ -70,7 +70,7 @@ struct FleetOutageTests {
                                 Changeset(operations: [
                                     ChangeOperation(
                                         op: .create, target: .apiKey(team: "paying", name: "after"),
-                                        apiKey: APIKeyRecord(team: "paying", name: "after"))
+                                        payload: .apiKey(APIKeyRecord(team: "paying", name: "after")))
                                 ])
                             ).results.first?.secret
                             if secret == nil { try await Task.sleep(for: .milliseconds(50)) }
@@ -176,7 +176,7 @@ struct FleetOutageTests {
                 Changeset(operations: [
                     ChangeOperation(
                         op: .create, target: .apiKey(team: "paying", name: "after"),
-                        apiKey: APIKeyRecord(team: "paying", name: "after"))
+                        payload: .apiKey(APIKeyRecord(team: "paying", name: "after")))
                 ]))
             let secret = try #require(created.results.first?.secret)
             let start = ContinuousClock.now

@@ -170,7 +170,7 @@ struct SharedStateTests {
                     Changeset(operations: [
                         ChangeOperation(
                             op: .create, target: .apiKey(team: "paying", name: name),
-                            apiKey: APIKeyRecord(team: "paying", name: name))
+                            payload: .apiKey(APIKeyRecord(team: "paying", name: name)))
                     ]))
                 let secret = try #require(created.results.first?.secret)
                 accepted.append(try #require(try await pair.secondsUntil(1, secret: secret, gets: 200)))
@@ -197,7 +197,7 @@ struct SharedStateTests {
                         let team = TeamRecord(metadata: ResourceMetadata(name: "team-\(index)"))
                         return try await pair.admin(index % 2).apply(
                             Changeset(operations: [
-                                ChangeOperation(op: .create, target: .team(team.metadata.name), team: team)
+                                ChangeOperation(op: .create, target: .team(team.metadata.name), payload: .team(team))
                             ])
                         ).revision
                     }

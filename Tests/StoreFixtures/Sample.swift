@@ -30,29 +30,31 @@ public enum Sample {
     }
 
     public static func create(provider record: ProviderRecord, secret: String? = nil) -> ChangeOperation {
-        ChangeOperation(op: .create, target: .provider(record.metadata.name), provider: record, secret: secret)
+        ChangeOperation(
+            op: .create, target: .provider(record.metadata.name), payload: .provider(record), secret: secret)
     }
 
     public static func create(team record: TeamRecord) -> ChangeOperation {
-        ChangeOperation(op: .create, target: .team(record.metadata.name), team: record)
+        ChangeOperation(op: .create, target: .team(record.metadata.name), payload: .team(record))
     }
 
     public static func create(credential record: CredentialRecord, secret: String) -> ChangeOperation {
         ChangeOperation(
-            op: .create, target: .credential(team: record.team, name: record.name), credential: record, secret: secret)
+            op: .create, target: .credential(team: record.team, name: record.name), payload: .credential(record),
+            secret: secret)
     }
 
     public static func create(key record: APIKeyRecord) -> ChangeOperation {
-        ChangeOperation(op: .create, target: .apiKey(team: record.team, name: record.name), apiKey: record)
+        ChangeOperation(op: .create, target: .apiKey(team: record.team, name: record.name), payload: .apiKey(record))
     }
 
     public static func create(rule record: RuleRecord) -> ChangeOperation {
-        ChangeOperation(op: .create, target: .rule(record.metadata.name), rule: record)
+        ChangeOperation(op: .create, target: .rule(record.metadata.name), payload: .rule(record))
     }
 
     public static var policy: ChangeOperation {
         ChangeOperation(
-            op: .create, target: .policy, policy: PolicyRecord(dataRetention: .zero, perRequestBYOK: true))
+            op: .create, target: .policy, payload: .policy(PolicyRecord(dataRetention: .zero, perRequestBYOK: true)))
     }
 }
 
@@ -89,6 +91,6 @@ extension Sample {
     }
 
     public static func create(issuer record: IssuerRecord) -> ChangeOperation {
-        ChangeOperation(op: .create, target: .issuer(record.metadata.name), issuer: record)
+        ChangeOperation(op: .create, target: .issuer(record.metadata.name), payload: .issuer(record))
     }
 }

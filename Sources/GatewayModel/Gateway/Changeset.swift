@@ -14,7 +14,7 @@ public struct Changeset: Sendable, Hashable, Codable {
 ///
 /// `create` requires that the resource does not exist. `update`, `delete` and `rotate` require
 /// that it exists and, when `ifRevision` is given, that its revision is exactly that.
-public struct ChangeOperation: Sendable, Hashable, Codable {
+public struct ChangeOperation: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case create
         case update
@@ -26,35 +26,22 @@ public struct ChangeOperation: Sendable, Hashable, Codable {
     public var op: Kind
     public var target: ResourceRef
     public var ifRevision: Int64?
-    /// The new settings for create, update and rotate: exactly the field matching `target.kind`.
-    public var provider: ProviderRecord?
-    public var policy: PolicyRecord?
-    public var team: TeamRecord?
-    public var credential: CredentialRecord?
-    public var apiKey: APIKeyRecord?
-    public var rule: RuleRecord?
-    public var issuer: IssuerRecord?
+    /// The new settings for create, update and rotate, of `target.kind` (the validator refuses
+    /// any other kind); nil for a delete. On the wire it is the one member named after its kind.
+    public var payload: StoredResource?
     /// Write-only plaintext of a provider's system secret or a credential's secret.
     /// On update, absent keeps the stored secret; for providers, `clearSecret` removes it.
     public var secret: String?
     public var clearSecret: Bool?
 
     public init(
-        op: Kind, target: ResourceRef, ifRevision: Int64? = nil, provider: ProviderRecord? = nil,
-        policy: PolicyRecord? = nil, team: TeamRecord? = nil, credential: CredentialRecord? = nil,
-        apiKey: APIKeyRecord? = nil, rule: RuleRecord? = nil, issuer: IssuerRecord? = nil, secret: String? = nil,
-        clearSecret: Bool? = nil
+        op: Kind, target: ResourceRef, ifRevision: Int64? = nil, payload: StoredResource? = nil,
+        secret: String? = nil, clearSecret: Bool? = nil
     ) {
         self.op = op
         self.target = target
         self.ifRevision = ifRevision
-        self.provider = provider
-        self.policy = policy
-        self.team = team
-        self.credential = credential
-        self.apiKey = apiKey
-        self.rule = rule
-        self.issuer = issuer
+        self.payload = payload
         self.secret = secret
         self.clearSecret = clearSecret
     }

@@ -30,14 +30,11 @@ enum ChangesetValidator {
                 problem("the policy is named '\(GatewayPolicy.requiredName)'")
             }
             if operation.op == .rotate, target.kind != .apiKey { problem("only API keys can be rotated") }
-            let bodies = [
-                operation.provider != nil, operation.policy != nil, operation.team != nil,
-                operation.credential != nil, operation.apiKey != nil, operation.rule != nil,
-                operation.issuer != nil,
-            ].filter { $0 }.count
             if operation.op == .delete {
-                if bodies > 0 || operation.secret != nil { problem("a delete carries no settings or secret") }
-            } else if bodies != 1 || !hasBody(operation) {
+                if operation.payload != nil || operation.secret != nil {
+                    problem("a delete carries no settings or secret")
+                }
+            } else if operation.payload?.kind != target.kind {
                 problem("\(operation.op.rawValue) needs exactly the '\(target.kind.rawValue)' settings")
             } else {
                 for message in bodyProblems(operation) { problem(message) }
@@ -62,18 +59,6 @@ enum ChangesetValidator {
         (0...GatewayPolicy.maxKeyRotationOverlapSeconds).contains(seconds)
     }
 
-    private static func hasBody(_ operation: ChangeOperation) -> Bool {
-        switch operation.target.kind {
-        case .provider: return operation.provider != nil
-        case .policy: return operation.policy != nil
-        case .team: return operation.team != nil
-        case .credential: return operation.credential != nil
-        case .apiKey: return operation.apiKey != nil
-        case .rule: return operation.rule != nil
-        case .issuer: return operation.issuer != nil
-        }
-    }
-
     private static func bodyProblems(_ operation: ChangeOperation) -> [String] {
         var messages: [String] = []
         let target = operation.target
@@ -96,7 +81,7 @@ enum ChangesetValidator {
                 messages.append("\(field): '\(name)' is not a valid name")
             }
         }
-        if let record = operation.provider {
+        if let record = operation.payload?.provider {
             if record.metadata.name != target.name { messages.append("metadata.name differs from the target") }
             if record.type != .mock, (record.baseURL ?? "").isEmpty { messages.append("baseURL is required") }
             if let url = record.baseURL, !url.isEmpty, !ProviderURL.isAcceptable(url) {
@@ -112,26 +97,26 @@ enum ChangesetValidator {
                 }
             }
         }
-        if let record = operation.policy {
+        if let record = operation.payload?.policy {
             if record.metadata.name != target.name { messages.append("metadata.name differs from the target") }
             if let overlap = record.keyRotationOverlapSeconds, !Self.isOverlap(overlap) {
                 messages.append(
                     "keyRotationOverlapSeconds must be from 0 to \(GatewayPolicy.maxKeyRotationOverlapSeconds)")
             }
         }
-        if let record = operation.team {
+        if let record = operation.payload?.team {
             if record.metadata.name != target.name { messages.append("metadata.name differs from the target") }
             names(record.providers, "providers")
             budget(record.budget, "budget")
             rateLimit(record.rateLimit, "rateLimit")
         }
-        if let record = operation.credential {
+        if let record = operation.payload?.credential {
             if record.name != target.name || record.team != target.team {
                 messages.append("team and name differ from the target")
             }
             if !ResourceName.isValid(record.provider) { messages.append("'\(record.provider)' is not a provider name") }
         }
-        if let record = operation.apiKey {
+        if let record = operation.payload?.apiKey {
             if record.name != target.name || record.team != target.team {
                 messages.append("team and name differ from the target")
             }
@@ -143,7 +128,7 @@ enum ChangesetValidator {
             budget(record.budget, "budget")
             rateLimit(record.rateLimit, "rateLimit")
         }
-        if let record = operation.rule {
+        if let record = operation.payload?.rule {
             if record.metadata.name != target.name { messages.append("metadata.name differs from the target") }
             if record.priority < 0 { messages.append("priority must not be negative") }
             names(record.match.teams, "match.teams")
@@ -155,7 +140,7 @@ enum ChangesetValidator {
             default: break
             }
         }
-        if let record = operation.issuer {
+        if let record = operation.payload?.issuer {
             if record.metadata.name != target.name { messages.append("metadata.name differs from the target") }
             messages += IssuerCheck.problems(record.spec)
         }

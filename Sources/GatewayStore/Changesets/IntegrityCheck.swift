@@ -50,18 +50,18 @@ package struct IntegrityCheck<Facts: ReferenceFacts> {
         func require(_ ref: ResourceRef, _ role: String) {
             references.append(Reference(ref: ref, from: target, role: role))
         }
-        if let record = operation.credential {
+        if let record = operation.payload?.credential {
             require(.team(record.team), "its team")
             require(.provider(record.provider), "its provider")
         }
-        if let record = operation.apiKey { require(.team(record.team), "its team") }
-        if let record = operation.issuer {
+        if let record = operation.payload?.apiKey { require(.team(record.team), "its team") }
+        if let record = operation.payload?.issuer {
             for identity in record.spec.identities { require(.team(identity.team), "identity \(identity.name)'s team") }
         }
-        if let record = operation.team {
+        if let record = operation.payload?.team {
             for provider in record.providers ?? [] { require(.provider(provider), "provider allowlist entry") }
         }
-        if let record = operation.rule {
+        if let record = operation.payload?.rule {
             for team in record.match.teams ?? [] { require(.team(team), "match.teams entry") }
             for key in record.match.keys ?? [] {
                 let parts = key.split(separator: "/", maxSplits: 1).map(String.init)

@@ -98,7 +98,7 @@ package struct PreparedChangeset: Sendable {
         let fallback = GatewayPolicy.defaultKeyRotationOverlapSeconds
         guard changeset.operations.contains(where: { $0.op == .rotate }) else { return fallback }
         if let operation = changeset.operations.last(where: { $0.target.kind == .policy }) {
-            return operation.op == .delete ? fallback : operation.policy?.keyRotationOverlapSeconds ?? fallback
+            return operation.op == .delete ? fallback : operation.payload?.policy?.keyRotationOverlapSeconds ?? fallback
         }
         guard let row = try existing(policyRef) else { return fallback }
         let policy = try JSONDecoder().decode(PolicyRecord.self, from: Data(row.spec.utf8))
@@ -150,7 +150,8 @@ package struct PreparedChangeset: Sendable {
         let spec = try Self.specJSON(operation, encoder: encoder)
         var write = RowWrite(
             action: operation.op == .create ? .insert : .update, target: target, spec: spec,
-            managedBy: managedBy ?? before?.managedBy ?? ManagedBy.api, provider: operation.credential?.provider,
+            managedBy: managedBy ?? before?.managedBy ?? ManagedBy.api,
+            provider: operation.payload?.credential?.provider,
             secret: .keep)
         var secretSHA = before?.secretSHA256
         if let secret = operation.secret {
@@ -170,7 +171,7 @@ package struct PreparedChangeset: Sendable {
                 write.previousSecrets = PreviousSecretsColumn.rotated(
                     before.previousSecrets, hash: oldHash, prefix: before.prefix ?? "",
                     now: Timestamp(rfc3339: now) ?? .now,
-                    overlap: operation.apiKey?.rotationOverlapSeconds ?? policyOverlap)
+                    overlap: operation.payload?.apiKey?.rotationOverlapSeconds ?? policyOverlap)
             }
         }
         writes.append(write)
@@ -189,36 +190,36 @@ package struct PreparedChangeset: Sendable {
         func encode<T: Encodable>(_ value: T) throws -> String {
             String(decoding: try encoder.encode(value), as: UTF8.self)
         }
-        if var record = operation.provider {
+        if var record = operation.payload?.provider {
             record.secret = nil
             record.status = nil
             return try encode(record)
         }
-        if var record = operation.policy {
+        if var record = operation.payload?.policy {
             record.status = nil
             return try encode(record)
         }
-        if var record = operation.team {
+        if var record = operation.payload?.team {
             record.status = nil
             return try encode(record)
         }
-        if var record = operation.credential {
+        if var record = operation.payload?.credential {
             record.secret = nil
             record.status = nil
             return try encode(record)
         }
-        if var record = operation.apiKey {
+        if var record = operation.payload?.apiKey {
             record.prefix = nil
             record.lastUsedAt = nil
             record.previousSecrets = nil
             record.status = nil
             return try encode(record)
         }
-        if var record = operation.rule {
+        if var record = operation.payload?.rule {
             record.status = nil
             return try encode(record)
         }
-        if var record = operation.issuer {
+        if var record = operation.payload?.issuer {
             record.status = nil
             return try encode(record)
         }
