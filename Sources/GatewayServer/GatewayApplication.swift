@@ -127,7 +127,7 @@ public enum GatewayApplication {
                 http: providers ?? HTTPProviderAdapter(client: upstream), vault: store,
                 timeoutSeconds: configuration.upstreamTimeoutSeconds),
             verifier: runtime.verifier, bodyLimit: bodyLimit, bodyBudget: runtime.bodyBudget, logger: logger)
-        return GatewayRouter(plane: plane, bodyLimit: bodyLimit, admin: router)
+        return GatewayRouter(plane: plane, admin: router)
     }
 
     public static func application(

@@ -2,32 +2,45 @@ import GatewayModel
 import HTTPTypes
 import Hummingbird
 
-/// Caps request bodies and requires JSON on requests that carry one, for both planes.
+/// The request-body rules of both planes, in one place: bodies are capped at `maxBytes` and
+/// a request that carries one sends JSON. Each plane answers a ``Violation`` in its own
+/// clients' error shape (the admin API's `ErrorBody`, the data plane's provider-shaped errors).
 struct RequestBodyLimit: Sendable {
     let maxBytes: Int
 
-    /// Reads the body of a request that carries one into memory, or answers why it may not:
-    /// 413 past the limit (by `Content-Length` before reading, or while reading), 415 for a body
-    /// that is not JSON, 400 for an admin body holding `null`.
-    func read(_ request: inout Request) async throws -> Response? {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
-            return tooLarge()
-        }
-        guard request.method == .post || request.method == .put || request.method == .patch else {
-            return nil
-        }
+    /// What the rules refuse before a byte of the body is read.
+    enum Violation: Sendable {
+        /// The declared `Content-Length` is past the limit (or the body grew past it while read).
+        case tooLarge
+        /// A POST, PUT or PATCH whose body is not `application/json`.
+        case notJSON
+    }
+
+    /// The first rule `request`'s headers break, or nil.
+    func violation(before request: Request) -> Violation? {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes { return .tooLarge }
+        guard Self.carriesBody(request.method) else { return nil }
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        if !contentType.hasPrefix("application/json") {
-            return ErrorBody(
-                code: "unsupported_media_type", message: "send the request body as application/json"
-            ).response(.unsupportedMediaType)
-        }
+        return contentType.hasPrefix("application/json") ? nil : .notJSON
+    }
+
+    static func carriesBody(_ method: HTTPRequest.Method) -> Bool {
+        method == .post || method == .put || method == .patch
+    }
+
+    var tooLargeMessage: String { "request bodies are limited to \(maxBytes) bytes" }
+    static let notJSONMessage = "send the request body as application/json"
+
+    /// Reads an admin request's body into memory, or answers why it may not: 413 past the limit
+    /// (declared, or while reading), 415 for a body that is not JSON, 400 for a body holding `null`.
+    func readAdmin(_ request: inout Request) async throws -> Response? {
+        if let violation = violation(before: request) { return adminResponse(violation) }
+        guard Self.carriesBody(request.method) else { return nil }
         do {
             let buffer = try await request.body.collect(upTo: maxBytes)
-            // Admin bodies never need null; data-plane bodies are the SDKs' and may hold it.
-            let admin = request.uri.path.hasPrefix("/admin/")
-            // A body that is not JSON at all is left to the handler, whose decoder says why.
-            if admin, let document = try? buffer.withUnsafeReadableBytes({ try JSON.parse($0) }),
+            // Admin bodies never need null. A body that is not JSON at all is left to the
+            // handler, whose decoder says why.
+            if let document = try? buffer.withUnsafeReadableBytes({ try JSON.parse($0) }),
                 let null = document.firstNullPath()
             {
                 return ErrorBody(
@@ -37,14 +50,17 @@ struct RequestBodyLimit: Sendable {
             }
             request.body = .init(buffer: buffer)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            return tooLarge()
+            return adminResponse(.tooLarge)
         }
         return nil
     }
 
-    private func tooLarge() -> Response {
-        ErrorBody(code: "body_too_large", message: "request bodies are limited to \(maxBytes) bytes")
-            .response(.contentTooLarge)
+    private func adminResponse(_ violation: Violation) -> Response {
+        switch violation {
+        case .tooLarge: ErrorBody(code: "body_too_large", message: tooLargeMessage).response(.contentTooLarge)
+        case .notJSON:
+            ErrorBody(code: "unsupported_media_type", message: Self.notJSONMessage).response(.unsupportedMediaType)
+        }
     }
 }
 
@@ -58,7 +74,7 @@ struct RequestBodyMiddleware<Context: RequestContext>: RouterMiddleware {
         async throws -> Response
     {
         var request = request
-        if let refusal = try await limit.read(&request) { return refusal }
+        if let refusal = try await limit.readAdmin(&request) { return refusal }
         return try await next(request, context)
     }
 }

@@ -50,6 +50,20 @@ struct DataPlaneRoutesTests {
                 #expect(HostileRequestTests.code($0.body) == "unsupported_media_type")
             }
 
+            // A GET route's body rule is answered in the data plane's shape, as its POST routes' are.
+            var declared = headers
+            declared[.contentLength] = String(64 << 20)
+            try await client.execute(uri: "/v1/models", method: .get, headers: declared) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(HostileRequestTests.code(response.body) == "body_too_large")
+                #expect(String(buffer: response.body).contains(#""param":null"#), "OpenAI's error object")
+            }
+            declared[HTTPField.Name("anthropic-version")!] = "2023-06-01"
+            try await client.execute(uri: "/v1/credits", method: .get, headers: declared) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(String(buffer: response.body).hasPrefix(#"{"type":"error""#))
+            }
+
             let listed = try await client.execute(uri: "/v1/models", method: .get, headers: headers) { response in
                 #expect(response.status == .ok)
                 return response.headers[.contentLength]

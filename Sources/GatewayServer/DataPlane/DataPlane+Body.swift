@@ -1,3 +1,4 @@
+import GatewayCore
 import GatewayModel
 import HTTPTypes
 import Hummingbird
@@ -10,15 +11,8 @@ extension DataPlane {
     /// `reserved` accumulates the bytes taken from the ``BodyBudget``; the caller gives them back
     /// once the request is answered, whatever happened here.
     func readBody(_ request: Request, reserved: inout Int) async -> Result<ByteBuffer, Refusal> {
+        if let violation = bodyLimit.violation(before: request) { return .failure(refusal(for: violation)) }
         let declared = request.headers[.contentLength].flatMap(Int.init)
-        if let declared, declared > maxBodyBytes { return .failure(tooLarge) }
-        let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        guard contentType.hasPrefix("application/json") else {
-            return .failure(
-                Refusal(
-                    code: .unsupportedMediaType, message: "send the request body as application/json",
-                    layer: .request))
-        }
         // A declared length is reserved whole before a byte is read, so a refused body is never read.
         if let declared {
             guard bodyBudget.reserve(declared) else { return .failure(overloaded) }
@@ -43,8 +37,24 @@ extension DataPlane {
 
     private var maxBodyBytes: Int { bodyLimit.maxBytes }
 
+    /// The data plane's answer to a broken body rule.
+    func refusal(for violation: RequestBodyLimit.Violation) -> Refusal {
+        switch violation {
+        case .tooLarge: tooLarge
+        case .notJSON: Refusal(code: .unsupportedMediaType, message: RequestBodyLimit.notJSONMessage, layer: .request)
+        }
+    }
+
+    /// A GET route's refusal of a declared body past the limit, in the client's error shape
+    /// (Anthropic's when it sends `anthropic-version`); nil when the request may go on.
+    func refusingBody(of request: Request) -> Response? {
+        guard let violation = bodyLimit.violation(before: request) else { return nil }
+        let format: ChatFormat = request.headers[DataPlaneHeaders.anthropicVersion] != nil ? .anthropic : .openAI
+        return DataPlaneError(refusal: refusal(for: violation), requestID: RequestID.next(), format: format).response()
+    }
+
     private var tooLarge: Refusal {
-        Refusal(code: .bodyTooLarge, message: "request bodies are limited to \(maxBodyBytes) bytes", layer: .request)
+        Refusal(code: .bodyTooLarge, message: bodyLimit.tooLargeMessage, layer: .request)
     }
 
     private var overloaded: Refusal {

@@ -7,11 +7,10 @@ import Hummingbird
 /// A proxied request is most of what gatewayd serves, and the admin router would put each one
 /// through its trie and five middleware (error mapping, route guard, body limit, admin
 /// authentication, the state responder), four of which only concern the admin API. Here it gets
-/// the same body limit and error mapping without them. A data-plane path asked with another
+/// the same body rules, answered in the data plane's error shape. A data-plane path asked with another
 /// method still reaches the router, whose route guard answers 405.
 public struct GatewayResponder<Admin: HTTPResponder>: HTTPResponder where Admin.Context == BasicRequestContext {
     let plane: DataPlane
-    let bodyLimit: RequestBodyLimit
     let admin: Admin
 
     public func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
@@ -30,12 +29,7 @@ public struct GatewayResponder<Admin: HTTPResponder>: HTTPResponder where Admin.
         case (.head, "/v1/credits"): route = { await plane.credits($0).createHeadResponse() }
         default: return try await admin.respond(to: request, context: context)
         }
-        var request = request
-        do {
-            if let refusal = try await bodyLimit.read(&request) { return refusal }
-        } catch {
-            return ErrorMiddleware<BasicRequestContext>.response(for: error, to: request, logger: context.logger)
-        }
+        if let refusal = plane.refusingBody(of: request) { return refusal }
         return await route(request)
     }
 }
@@ -43,11 +37,10 @@ public struct GatewayResponder<Admin: HTTPResponder>: HTTPResponder where Admin.
 /// Builds ``GatewayResponder`` where Hummingbird expects a router.
 public struct GatewayRouter: HTTPResponderBuilder {
     let plane: DataPlane
-    let bodyLimit: RequestBodyLimit
     /// The admin API (and the route guard's 404 and 405 for every path).
     public let admin: Router<BasicRequestContext>
 
     public func buildResponder() -> GatewayResponder<RouterResponder<BasicRequestContext>> {
-        GatewayResponder(plane: plane, bodyLimit: bodyLimit, admin: admin.buildResponder())
+        GatewayResponder(plane: plane, admin: admin.buildResponder())
     }
 }
