@@ -38,15 +38,7 @@ public struct ApplySession {
     }
 
     /// Why an apply stopped; the message says whether anything was applied.
-    public struct Refusal: Error, CustomStringConvertible, Equatable {
-        /// The message, without the `error: ` prefix.
-        public let message: String
-
-        /// A refusal saying `message`.
-        public init(_ message: String) { self.message = message }
-
-        public var description: String { message }
-    }
+    public typealias Refusal = CommandFailure
 
     /// How an apply ended, when it was not refused.
     public enum Outcome {

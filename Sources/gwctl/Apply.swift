@@ -40,15 +40,6 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
-            try await applyPlan()
-        } catch let refusal as ApplySession.Refusal {
-            Terminal.write("error: \(refusal)\n", to: .standardError)
-            throw ExitCode(1)
-        }
-    }
-
-    private func applyPlan() async throws {
         let plan: Plan
         let secrets: [ResourceRef: String]
         let target: GatewayTarget

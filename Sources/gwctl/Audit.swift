@@ -38,17 +38,10 @@ struct AuditCommand: AsyncParsableCommand {
         let workspaces = try targetOptions.workspaces()
         guard workspaces.count == 1 else { return try await runAcross(workspaces) }
         let target = workspaces[0].target
-        let state: GatewayState
-        do {
-            state = try await target.reader()?.state() ?? GatewayState()
-        } catch {
-            Terminal.write("error: \(error)\n", to: .standardError)
-            throw ExitCode(1)
-        }
+        let state = try await target.reader()?.state() ?? GatewayState()
         let known = Set(state.teams.map(\.metadata.name))
         for team in teams where !known.contains(team) {
-            Terminal.write("error: --team \(team): no such team at \(target)\n", to: .standardError)
-            throw ExitCode(1)
+            throw CommandFailure("--team \(team): no such team at \(target)")
         }
         let report = Audit.run(
             state, target: target.description,
@@ -77,8 +70,7 @@ struct AuditCommand: AsyncParsableCommand {
                 states.append(
                     (workspace.environment ?? workspace.target.description, workspace.target.description, state))
             } catch {
-                Terminal.write("error: environment \(workspace.environment ?? "?"): \(error)\n", to: .standardError)
-                throw ExitCode(1)
+                throw CommandFailure("environment \(workspace.environment ?? "?"): \(error)")
             }
         }
         let audit = EnvironmentsAudit(

@@ -48,27 +48,19 @@ struct Explain: AsyncParsableCommand {
     func run() async throws {
         let target = try targetOptions.target()
         guard let admin = try target.reader() else {
-            Terminal.write(
-                "error: \(target.description) does not exist yet; apply manifests first\n", to: .standardError)
-            throw ExitCode(1)
+            throw CommandFailure("\(target.description) does not exist yet; apply manifests first")
         }
-        let explanation: Explanation
-        do {
-            func read(_ path: String) throws -> String {
-                path == "-"
-                    ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                    : try String(contentsOfFile: path, encoding: .utf8)
-            }
-            let text = try body.map(read)
-            explanation = try await admin.explain(
-                ExplainRequest(
-                    key: key, model: model, perRequestCredential: withCredential ? true : nil,
-                    endpoint: endpoint, body: text, api: text == nil ? nil : api,
-                    claims: try claims.map(read)))
-        } catch {
-            Terminal.write("error: \(error)\n", to: .standardError)
-            throw ExitCode(1)
+        func read(_ path: String) throws -> String {
+            path == "-"
+                ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                : try String(contentsOfFile: path, encoding: .utf8)
         }
+        let text = try body.map(read)
+        let explanation = try await admin.explain(
+            ExplainRequest(
+                key: key, model: model, perRequestCredential: withCredential ? true : nil,
+                endpoint: endpoint, body: text, api: text == nil ? nil : api,
+                claims: try claims.map(read)))
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -44,12 +44,7 @@ struct PlanOptions: ParsableArguments {
     func plan() async throws -> (Plan, DesiredRecords, [ResourceRef: SecretReference], GatewayTarget, [String]) {
         let session = try session()
         let outcome: PlanSession.Outcome
-        do {
-            outcome = try await session.run()
-        } catch {
-            Terminal.write("error: \(error)\n", to: .standardError)
-            throw ExitCode(1)
-        }
+        outcome = try await session.run()
         switch outcome {
         case .invalid(let diagnostics):
             throw Terminal.rejected(diagnostics, nothingWas: "planned")

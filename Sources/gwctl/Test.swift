@@ -45,12 +45,7 @@ struct TestCommand: AsyncParsableCommand {
         let session = AccessTestSession(
             paths: workspace.paths, live: live ? workspace.target : nil, loader: workspace.loader)
         let outcome: AccessTestSession.Outcome
-        do {
-            outcome = try await session.run()
-        } catch {
-            Terminal.write("error: \(error)\n", to: .standardError)
-            throw ExitCode(1)
-        }
+        outcome = try await session.run()
         switch outcome {
         case .invalid(let diagnostics):
             throw Terminal.rejected(diagnostics, nothingWas: "tested")

@@ -26,13 +26,7 @@ struct UsageCommand: AsyncParsableCommand {
     func run() async throws {
         let target = try targetOptions.target()
         guard let from = UsageReport.parseSince(since) else { throw ValidationError("--since: \(since)") }
-        let records: [UsageRecord]
-        do {
-            records = try await target.reader()?.usage(since: from, team: team) ?? []
-        } catch {
-            Terminal.write("error: \(error)\n", to: .standardError)
-            throw ExitCode(1)
-        }
+        let records = try await target.reader()?.usage(since: from, team: team) ?? []
         let report = UsageReport(records: records, grouping: groupBy, since: from)
         switch format {
         case .json:
