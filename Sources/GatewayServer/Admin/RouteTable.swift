@@ -23,15 +23,8 @@ public struct RouteTable: Sendable {
         ("/admin/v1/usage/traffic", [.get]),
     ])
 
-    /// The data plane's paths (OpenAI- and Anthropic-compatible).
-    public static let dataPlane = RouteTable(routes: [
-        ("/v1/chat/completions", [.post]),
-        ("/v1/messages", [.post]),
-        ("/v1/responses", [.post]),
-        ("/v1/embeddings", [.post]),
-        ("/v1/models", [.get]),
-        ("/v1/credits", [.get]),
-    ])
+    /// The data plane's paths (OpenAI- and Anthropic-compatible), from ``DataPlaneRoute``.
+    public static let dataPlane = RouteTable(routes: DataPlaneRoute.allCases.map { ($0.path, [$0.method]) })
 
     /// Everything gatewayd serves.
     public static let gateway = RouteTable(routes: admin.routes + dataPlane.routes)

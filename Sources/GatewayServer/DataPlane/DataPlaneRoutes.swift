@@ -1,14 +1,14 @@
 import HTTPTypes
 import Hummingbird
 
-/// gatewayd's responder: the data plane's six routes are matched first, by method and path,
-/// and everything else goes to the admin router.
+/// gatewayd's responder: the data plane's routes (``DataPlaneRoute``) are matched first, by
+/// method and path, and everything else goes to the admin router.
 ///
 /// A proxied request is most of what gatewayd serves, and the admin router would put each one
-/// through its trie and five middleware (error mapping, route guard, body limit, admin
-/// authentication, the state responder), four of which only concern the admin API. Here it gets
-/// the same body rules, answered in the data plane's error shape. A data-plane path asked with another
-/// method still reaches the router, whose route guard answers 405.
+/// through its trie and the admin API's middleware (route guard, body limit, authentication,
+/// state availability). Here it gets the same body rules, answered in the data plane's error
+/// shape. A data-plane path asked with another method still reaches the router, whose route
+/// guard answers 405 from the same table.
 public struct GatewayResponder<Admin: HTTPResponder>: HTTPResponder where Admin.Context == BasicRequestContext {
     let plane: DataPlane
     let admin: Admin
@@ -16,21 +16,21 @@ public struct GatewayResponder<Admin: HTTPResponder>: HTTPResponder where Admin.
     public func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         // The handlers answer every failure themselves, in the data plane's error shape. The
         // POST routes read their bodies themselves, after the credential is checked.
-        let route: (Request) async -> Response
-        switch (request.method, request.uri.path) {
-        case (.post, "/v1/chat/completions"): return await plane.chat(request, format: .openAI)
-        case (.post, "/v1/messages"): return await plane.chat(request, format: .anthropic)
-        case (.post, "/v1/responses"): return await plane.chat(request, format: .responses)
-        case (.post, "/v1/embeddings"): return await plane.embeddings(request)
-        case (.get, "/v1/models"): route = plane.models
-        case (.get, "/v1/credits"): route = plane.credits
-        // As the router does for every GET route: the GET's answer without its body.
-        case (.head, "/v1/models"): route = { await plane.models($0).createHeadResponse() }
-        case (.head, "/v1/credits"): route = { await plane.credits($0).createHeadResponse() }
-        default: return try await admin.respond(to: request, context: context)
+        guard let route = DataPlaneRoute.matching(request.method, request.uri.path) else {
+            return try await admin.respond(to: request, context: context)
+        }
+        let get: (Request) async -> Response
+        switch route {
+        case .chatCompletions: return await plane.chat(request, format: .openAI)
+        case .messages: return await plane.chat(request, format: .anthropic)
+        case .responses: return await plane.chat(request, format: .responses)
+        case .embeddings: return await plane.embeddings(request)
+        case .models: get = plane.models
+        case .credits: get = plane.credits
         }
         if let refusal = plane.refusingBody(of: request) { return refusal }
-        return await route(request)
+        // As the router does for every GET route: HEAD is the GET's answer without its body.
+        return request.method == .head ? await get(request).createHeadResponse() : await get(request)
     }
 }
 
