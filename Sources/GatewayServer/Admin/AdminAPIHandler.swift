@@ -219,46 +219,16 @@ struct AdminAPIHandler: APIProtocol {
 
     /// The status and stable error body for a failure.
     private func failure(_ error: any Error) -> (Int, Components.Responses._Error) {
-        func body(
-            _ code: String, _ message: String, conflicts: [Conflict]? = nil, problems: [ChangeProblem]? = nil
-        ) -> Components.Responses._Error {
+        let failure = AdminFailure(error, store: store, logger: logger)
+        let detail = failure.body.error
+        return (
+            failure.status,
             .init(
                 body: .json(
-                    .init(error: .init(code: code, message: message, conflicts: conflicts, problems: problems))))
-        }
-        switch error {
-        case GatewayAdminError.conflict(let conflicts):
-            return (
-                409,
-                body(
-                    "precondition_failed",
-                    "\(conflicts.count) \(conflicts.count == 1 ? "resource" : "resources") changed: "
-                        + conflicts.map(\.target.description).joined(separator: ", "), conflicts: conflicts)
-            )
-        case GatewayAdminError.invalidChangeset(let problems):
-            return (
-                422,
-                body(
-                    "invalid_changeset", problems.map(\.description).joined(separator: "; "), problems: problems)
-            )
-        case StoreError.notFound(let ref):
-            return (404, body("not_found", "\(ref) does not exist"))
-        case StoreError.invalid(let message):
-            return (400, body("invalid_request", message))
-        case StoreError.idempotencyKeyReused:
-            return (422, body("idempotency_key_reused", "\(error)"))
-        case _ where store.isUnavailable(error) || error is Deadline.Passed:
-            // The store's error names hosts and statements: the log has it, the answer does not.
-            logger.error("the state store cannot be reached", metadata: ["reason": "\(error)"])
-            return (
-                503,
-                body(
-                    "state_unavailable",
-                    "the gateway cannot reach its state store; nothing was changed, retry when it is back")
-            )
-        default:
-            logger.error("admin request failed", metadata: ["error": .string(String(describing: type(of: error)))])
-            return (500, body("internal", "the gateway could not complete the request"))
-        }
+                    .init(
+                        error: .init(
+                            code: detail.code, message: detail.message, conflicts: detail.conflicts,
+                            problems: detail.problems))))
+        )
     }
 }

@@ -5,7 +5,8 @@ import Logging
 
 /// Answers `GET /admin/v1/state` with the store's pre-assembled JSON (`GatewayStore.stateJSON()`),
 /// the same document the generated handler would encode, in a third of the time at 100k keys.
-/// Runs after authentication; a test checks both paths decode to the same state.
+/// Runs after authentication; a test checks both paths decode to the same state, and a failure
+/// is answered through the handlers' own mapping (``AdminFailure``).
 struct StateResponder<Context: RequestContext>: RouterMiddleware {
     let store: any GatewayStore
     let logger: Logger
@@ -26,9 +27,7 @@ struct StateResponder<Context: RequestContext>: RouterMiddleware {
             if request.method == .head { return Response(status: .ok, headers: headers) }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         } catch {
-            logger.error("state read failed", metadata: ["error": .string(String(describing: type(of: error)))])
-            return ErrorBody(code: "internal", message: "the gateway could not read its state").response(
-                .internalServerError)
+            return AdminFailure(error, store: store, logger: logger).response()
         }
     }
 }
