@@ -140,7 +140,7 @@ public struct Planner: Sendable {
         if ref.kind == .apiKey { notes.append("mints a new secret, shown once") }
         return PlannedAction(
             action: .create, target: ref, changes: resource.changes(from: nil), secret: secret == nil ? nil : .added,
-            notes: notes, operation: resource.operation(.create, ref, ifRevision: nil, managedBy: options.managedBy))
+            notes: notes, operation: resource.operation(.create, ref, ifRevision: nil))
     }
 
     private func update(
@@ -169,8 +169,7 @@ public struct Planner: Sendable {
             kind = .rotate
             notes.append("rotation \(old.rotation) → \(new.rotation): mints a new secret")
         }
-        var operation = resource.operation(
-            kind, ref, ifRevision: current.status?.revision, managedBy: options.managedBy)
+        var operation = resource.operation(kind, ref, ifRevision: current.status?.revision)
         if secretChange == .removed { operation.clearSecret = true }
         return PlannedAction(
             action: kind, target: ref, changes: changes, secret: secretChange, notes: notes, operation: operation)

@@ -73,11 +73,7 @@ extension StoredResource {
     }
 
     /// The changeset operation writing this resource (without any secret).
-    func operation(
-        _ op: ChangeOperation.Kind, _ ref: ResourceRef, ifRevision: Int64?, managedBy: String
-    )
-        -> ChangeOperation
-    {
+    func operation(_ op: ChangeOperation.Kind, _ ref: ResourceRef, ifRevision: Int64?) -> ChangeOperation {
         ChangeOperation(op: op, target: ref, ifRevision: ifRevision, payload: self)
     }
 }

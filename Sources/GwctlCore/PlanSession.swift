@@ -14,15 +14,14 @@ public struct PlanSession: Sendable {
     public var resolver: SecretResolver
     /// Whether the plan carries the access review (every affected key's reach before and after).
     public var accessReview: Bool
-    /// The window of recorded traffic to decide again under the planned state (`7d`, `24h`, or
-    /// an RFC 3339 instant); nil: no replay.
-    public var replay: String?
+    /// The window of recorded traffic to decide again under the planned state; nil: no replay.
+    public var replay: TimeWindow?
     /// Reads the manifests (with an environment's variables).
     public var loader: ManifestLoader
 
     public init(
         paths: [String], target: GatewayTarget, options: Planner.Options, resolver: SecretResolver = SecretResolver(),
-        accessReview: Bool = true, replay: String? = nil, loader: ManifestLoader = .init()
+        accessReview: Bool = true, replay: TimeWindow? = nil, loader: ManifestLoader = .init()
     ) {
         self.loader = loader
         self.accessReview = accessReview
@@ -104,29 +103,14 @@ public struct PlanSession: Sendable {
 
     /// The traffic the gateway served in `window`, decided again under the planned state.
     private func replay(
-        _ window: String, plan: Plan, actual: GatewayState, desired: DesiredRecords
+        _ window: TimeWindow, plan: Plan, actual: GatewayState, desired: DesiredRecords
     ) async throws
         -> TrafficReplay
     {
         let now = Timestamp.now
-        guard let since = UsageReport.parseSince(window, now: now) else {
-            throw PlanSessionError.invalidReplayWindow(window)
-        }
+        let since = window.since(now: now)
         let groups = try await target.reader()?.traffic(since: since) ?? []
         let replayer = TrafficReplayer(plan: plan, live: actual, desired: desired, now: now)
-        return replayer.replay(groups, window: window, since: since)
-    }
-}
-
-/// Why a plan session could not run, beyond the manifests' own diagnostics.
-public enum PlanSessionError: Error, Sendable, CustomStringConvertible {
-    /// `--replay` was not a window gwctl reads.
-    case invalidReplayWindow(String)
-
-    public var description: String {
-        switch self {
-        case .invalidReplayWindow(let window):
-            return "the replay window '\(window)' must look like 7d, 24h, 30m or 2026-11-01T00:00:00Z"
-        }
+        return replayer.replay(groups, window: window.description, since: since)
     }
 }

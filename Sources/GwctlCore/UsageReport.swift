@@ -65,13 +65,6 @@ public struct UsageReport: Sendable {
         }
     }
 
-    /// `7d`, `24h`, `30m` (any `Interval`) before `now`, or an RFC 3339 instant.
-    public static func parseSince(_ text: String, now: Timestamp = .now) -> Timestamp? {
-        if let instant = Timestamp(rfc3339: text) { return instant }
-        guard let seconds = Interval.seconds(text) else { return nil }
-        return Timestamp(seconds: now.seconds - seconds)
-    }
-
     private static func dollars(_ micro: Int64) -> String { String(format: "%.6f", Double(micro) / 1_000_000) }
 
     private var header: [String] {

@@ -82,7 +82,7 @@ struct ReplayBenchmark: AsyncParsableCommand {
         }
         try lines.joined(separator: "\n").write(toFile: narrowed, atomically: true, encoding: .utf8)
 
-        for replay in [nil, "7d"] {
+        for replay in [nil, TimeWindow.lastSevenDays] {
             start = ContinuousClock.now
             let session = PlanSession(
                 paths: [narrowed], target: gateway.embedded, options: .init(), resolver: gateway.resolver,

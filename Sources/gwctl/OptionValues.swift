@@ -35,3 +35,15 @@ enum FailureThreshold: String, CaseIterable, ExpressibleByArgument {
 
 extension UsageReport.Grouping: ExpressibleByArgument {}
 extension AuditReport.Section: ExpressibleByArgument {}
+
+extension TimeWindow {
+    /// Reads an option's window, refusing an unreadable one with the form it must take.
+    static func argument(for option: String) -> @Sendable (String) throws -> TimeWindow {
+        { text in
+            guard let window = TimeWindow(text) else {
+                throw ValidationError("\(option) must look like \(TimeWindow.expectedForm)")
+            }
+            return window
+        }
+    }
+}

@@ -18,15 +18,12 @@ struct PlanOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Decide the requests the gateway served in this window again under the planned state: 7d, 24h, 30m, or an RFC 3339 instant.",
-            valueName: "window"))
-    var replay: String?
+            valueName: "window"), transform: TimeWindow.argument(for: "--replay"))
+    var replay: TimeWindow?
 
     func validate() throws {
         guard !paths.isEmpty || targetOptions.environment.isChosen else {
             throw ValidationError("give at least one manifest file or directory, or an environment with --env")
-        }
-        if let replay, UsageReport.parseSince(replay) == nil {
-            throw ValidationError("--replay must look like 7d, 24h, 30m or 2026-11-01T00:00:00Z")
         }
         if let maxDeletes, maxDeletes < 0 { throw ValidationError("--max-deletes must not be negative") }
     }

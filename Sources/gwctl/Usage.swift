@@ -12,20 +12,16 @@ struct UsageCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Group by: team, key, model, provider or credential.") var groupBy = UsageReport.Grouping.team
-    @Option(help: "Records since: 7d, 24h, 30m, or an RFC 3339 instant.") var since = "7d"
+    @Option(
+        help: "Records since: 7d, 24h, 30m, or an RFC 3339 instant.", transform: TimeWindow.argument(for: "--since"))
+    var since = TimeWindow.lastSevenDays
     @Option(name: .customLong("team"), help: "Only this team's records.") var team: String?
     @Option(help: "Output format: table, json or csv.") var format = UsageFormat.table
     @OptionGroup var targetOptions: TargetOptions
 
-    func validate() throws {
-        guard UsageReport.parseSince(since) != nil else {
-            throw ValidationError("--since must look like 7d, 24h, 30m or 2026-11-01T00:00:00Z")
-        }
-    }
-
     func run() async throws {
         let target = try targetOptions.target()
-        guard let from = UsageReport.parseSince(since) else { throw ValidationError("--since: \(since)") }
+        let from = since.since()
         let records = try await target.reader()?.usage(since: from, team: team) ?? []
         let report = UsageReport(records: records, grouping: groupBy, since: from)
         switch format {

@@ -4,11 +4,8 @@ import GatewayModel
 extension AnthropicMessages {
     /// The conversation an Anthropic messages request holds. Throws for a part another format cannot carry.
     public static func conversation(from body: JSON) throws(Untranslatable) -> Conversation {
-        guard let object = body.object else { throw .invalid("the body", "expected a JSON object") }
-        var conversation = Conversation(model: object["model"]?.string ?? "")
-        for (key, value) in object where !value.isNull {
+        try Conversation.reading(body) { (key, value, _, conversation) throws(Untranslatable) in
             switch key {
-            case "model": break
             case "messages":
                 guard let messages = value.array else { throw .invalid("messages", "expected an array") }
                 for (index, message) in messages.enumerated() {
@@ -23,8 +20,6 @@ extension AnthropicMessages {
                 }
             case "system": conversation.system = try blocks(value, at: "system")
             case "max_tokens": conversation.maxTokens = value
-            case "temperature": conversation.temperature = value
-            case "top_p": conversation.topP = value
             case "stop_sequences": conversation.stop = value.array ?? []
             case "stream": conversation.stream = value.bool == true
             case "tools":
@@ -72,22 +67,13 @@ extension AnthropicMessages {
                 throw .unsupported(key, "the provider's format has no such parameter")
             }
         }
-        return conversation
     }
 
     private static func blocks(
         _ content: JSON?, at path: @autoclosure () -> String
     ) throws(Untranslatable) -> [ContentBlock] {
-        switch content {
-        case nil, .null?: return []
-        case .string(let text)?: return text.isEmpty ? [] : [.text(text)]
-        case .array(let items)?:
-            var blocks: [ContentBlock] = []
-            for (index, item) in items.enumerated() {
-                if let block = try block(item, at: "\(path())[\(index)]") { blocks.append(block) }
-            }
-            return blocks
-        default: throw .invalid(path(), "expected a string or an array of blocks")
+        try Conversation.blocks(content, at: path(), expected: "blocks") { item, index throws(Untranslatable) in
+            try block(item, at: "\(path())[\(index)]")
         }
     }
 

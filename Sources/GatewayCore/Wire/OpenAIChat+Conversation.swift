@@ -18,11 +18,8 @@ extension OpenAIChat {
 
     /// The conversation an OpenAI chat request holds. Throws for a part another format cannot carry.
     public static func conversation(from body: JSON) throws(Untranslatable) -> Conversation {
-        guard let object = body.object else { throw .invalid("the body", "expected a JSON object") }
-        var conversation = Conversation(model: object["model"]?.string ?? "")
-        for (key, value) in object where !value.isNull {
+        try Conversation.reading(body) { (key, value, object, conversation) throws(Untranslatable) in
             switch key {
-            case "model": break
             case "messages":
                 guard let messages = value.array else { throw .invalid("messages", "expected an array") }
                 for (index, message) in messages.enumerated() {
@@ -30,8 +27,6 @@ extension OpenAIChat {
                 }
             case "max_tokens": if object["max_completion_tokens"] == nil { conversation.maxTokens = value }
             case "max_completion_tokens": conversation.maxTokens = value
-            case "temperature": conversation.temperature = value
-            case "top_p": conversation.topP = value
             case "stop":
                 switch value {
                 case .string: conversation.stop = [value]
@@ -49,12 +44,11 @@ extension OpenAIChat {
             case "response_format": conversation.outputSchema = try readResponseFormat(value)
             case "user": conversation.user = value.string
             default:
-                if ignoredFields.contains(key) { continue }
-                if let neutral = neutralValues[key], neutral.contains(value) { continue }
+                if ignoredFields.contains(key) { return }
+                if let neutral = neutralValues[key], neutral.contains(value) { return }
                 throw .unsupported(key, "the provider's format has no such parameter")
             }
         }
-        return conversation
     }
 
     private static func read(
@@ -121,46 +115,30 @@ extension OpenAIChat {
     )
         throws(Untranslatable) -> [ContentBlock]
     {
-        switch content {
-        case nil, .null?: return []
-        case .string(let text)?: return text.isEmpty ? [] : [.text(text)]
-        case .array(let parts)?:
-            var blocks: [ContentBlock] = []
-            for (index, part) in parts.enumerated() {
-                switch part["type"]?.string {
-                case "text":
-                    if let text = part["text"]?.string, !text.isEmpty {
-                        blocks.append(.text(text, cacheControl: part["cache_control"]))
-                    }
-                case "refusal" where allowRefusal:
-                    if let text = part["refusal"]?.string, !text.isEmpty { blocks.append(.text(text)) }
-                case let type:
-                    throw .unsupported("\(path())[\(index)] (\(type ?? "untyped"))", "only text can be carried here")
-                }
+        try Conversation.blocks(content, at: path(), expected: "parts") { part, index throws(Untranslatable) in
+            func partPath() -> String { "\(path())[\(index)]" }
+            switch part["type"]?.string {
+            case "text": return Conversation.textBlock(part["text"], cacheControl: part["cache_control"])
+            case "refusal" where allowRefusal: return Conversation.textBlock(part["refusal"])
+            case let type: throw .unsupported("\(partPath()) (\(type ?? "untyped"))", "only text can be carried here")
             }
-            return blocks
-        default: throw .invalid(path(), "expected a string or an array of parts")
         }
     }
 
     private static func userBlocks(
         _ content: JSON?, at path: @autoclosure () -> String
     ) throws(Untranslatable) -> [ContentBlock] {
-        guard case .array(let parts)? = content else { return try textBlocks(content, at: path()) }
-        var blocks: [ContentBlock] = []
-        for (index, part) in parts.enumerated() {
+        guard case .array? = content else { return try textBlocks(content, at: path()) }
+        return try Conversation.blocks(content, at: path(), expected: "parts") {
+            part, index throws(Untranslatable) in
             func partPath() -> String { "\(path())[\(index)]" }
             switch part["type"]?.string {
-            case "text":
-                if let text = part["text"]?.string, !text.isEmpty {
-                    blocks.append(.text(text, cacheControl: part["cache_control"]))
-                }
+            case "text": return Conversation.textBlock(part["text"], cacheControl: part["cache_control"])
             case "image_url":
                 guard let url = part["image_url"]?["url"]?.string ?? part["image_url"]?.string else {
                     throw .invalid(partPath(), "an image_url part needs a url")
                 }
-                blocks.append(
-                    .image(try MediaSource.fromURL(url, part: partPath()), cacheControl: part["cache_control"]))
+                return .image(try MediaSource.fromURL(url, part: partPath()), cacheControl: part["cache_control"])
             case "file":
                 let file = part["file"]
                 guard let data = file?["file_data"]?.string else {
@@ -170,12 +148,11 @@ extension OpenAIChat {
                 guard case .base64(let mediaType, _) = source, mediaType == "application/pdf" else {
                     throw .unsupported(partPath(), "only PDF files can be carried")
                 }
-                blocks.append(.document(source, title: file?["filename"]?.string, cacheControl: part["cache_control"]))
+                return .document(source, title: file?["filename"]?.string, cacheControl: part["cache_control"])
             case let type:
                 throw .unsupported("\(partPath()) (\(type ?? "untyped"))", "the provider's format has no such content")
             }
         }
-        return blocks
     }
 
     private static func readTool(

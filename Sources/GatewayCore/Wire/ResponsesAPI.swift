@@ -14,11 +14,8 @@ public enum ResponsesAPI {
 
     /// The conversation a Responses request holds. Throws for a part another format cannot carry.
     public static func conversation(from body: JSON) throws(Untranslatable) -> Conversation {
-        guard let object = body.object else { throw .invalid("the body", "expected a JSON object") }
-        var conversation = Conversation(model: object["model"]?.string ?? "")
-        for (key, value) in object where !value.isNull {
+        try Conversation.reading(body) { (key, value, _, conversation) throws(Untranslatable) in
             switch key {
-            case "model": break
             case "input":
                 switch value {
                 case .string(let text): conversation.append(.user, [.text(text)])
@@ -32,8 +29,6 @@ public enum ResponsesAPI {
                 guard let text = value.string else { throw .invalid("instructions", "expected a string") }
                 if !text.isEmpty { conversation.system.insert(.text(text), at: 0) }
             case "max_output_tokens": conversation.maxTokens = value
-            case "temperature": conversation.temperature = value
-            case "top_p": conversation.topP = value
             case "stream": conversation.stream = value.bool == true
             case "parallel_tool_calls": conversation.parallelToolCalls = value.bool
             case "user": conversation.user = value.string
@@ -83,11 +78,10 @@ public enum ResponsesAPI {
                 throw .invalid(
                     key, "gatewayd keeps no responses; send the whole conversation in input (stateless use)")
             default:
-                if ignoredFields.contains(key) { continue }
+                if ignoredFields.contains(key) { return }
                 throw .unsupported(key, "the provider's format has no such parameter")
             }
         }
-        return conversation
     }
 
     private static func read(
@@ -132,42 +126,32 @@ public enum ResponsesAPI {
     private static func contentBlocks(
         _ content: JSON?, at path: @autoclosure () -> String
     ) throws(Untranslatable) -> [ContentBlock] {
-        switch content {
-        case nil, .null?: return []
-        case .string(let text)?: return text.isEmpty ? [] : [.text(text)]
-        case .array(let parts)?:
-            var blocks: [ContentBlock] = []
-            for (index, part) in parts.enumerated() {
-                func partPath() -> String { "\(path())[\(index)]" }
-                switch part["type"]?.string {
-                case "input_text", "output_text":
-                    if let text = part["text"]?.string, !text.isEmpty { blocks.append(.text(text)) }
-                case "refusal":
-                    if let text = part["refusal"]?.string, !text.isEmpty { blocks.append(.text(text)) }
-                case "input_image":
-                    guard let url = part["image_url"]?.string else {
-                        throw .unsupported(partPath(), "an image by file_id cannot be carried; send image_url")
-                    }
-                    blocks.append(.image(try MediaSource.fromURL(url, part: partPath())))
-                case "input_file":
-                    guard let data = part["file_data"]?.string else {
-                        throw .unsupported(partPath(), "a file by file_id or URL cannot be carried; send file_data")
-                    }
-                    let source =
-                        data.hasPrefix("data:")
-                        ? try MediaSource.fromURL(data, part: partPath())
-                        : .base64(mediaType: "application/pdf", data: data)
-                    guard case .base64("application/pdf", _) = source else {
-                        throw .unsupported(partPath(), "only PDF files can be carried")
-                    }
-                    blocks.append(.document(source, title: part["filename"]?.string))
-                case let type:
-                    throw .unsupported(
-                        "\(partPath()) (\(type ?? "untyped"))", "the provider's format has no such content")
+        try Conversation.blocks(content, at: path(), expected: "parts") { part, index throws(Untranslatable) in
+            func partPath() -> String { "\(path())[\(index)]" }
+            switch part["type"]?.string {
+            case "input_text", "output_text": return Conversation.textBlock(part["text"])
+            case "refusal": return Conversation.textBlock(part["refusal"])
+            case "input_image":
+                guard let url = part["image_url"]?.string else {
+                    throw .unsupported(partPath(), "an image by file_id cannot be carried; send image_url")
                 }
+                return .image(try MediaSource.fromURL(url, part: partPath()))
+            case "input_file":
+                guard let data = part["file_data"]?.string else {
+                    throw .unsupported(partPath(), "a file by file_id or URL cannot be carried; send file_data")
+                }
+                let source =
+                    data.hasPrefix("data:")
+                    ? try MediaSource.fromURL(data, part: partPath())
+                    : .base64(mediaType: "application/pdf", data: data)
+                guard case .base64("application/pdf", _) = source else {
+                    throw .unsupported(partPath(), "only PDF files can be carried")
+                }
+                return .document(source, title: part["filename"]?.string)
+            case let type:
+                throw .unsupported(
+                    "\(partPath()) (\(type ?? "untyped"))", "the provider's format has no such content")
             }
-            return blocks
-        default: throw .invalid(path(), "expected a string or an array of parts")
         }
     }
 
