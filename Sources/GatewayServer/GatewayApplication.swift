@@ -14,6 +14,9 @@ import ServiceLifecycle
 public struct GatewayConfiguration: Sendable {
     public var host: String
     public var port: Int
+    /// Where the admin API and `/metrics` listen when they have a listener of their own; nil:
+    /// on the data plane's (``ListenerRole``).
+    public var adminListener: ListenAddress?
     /// The largest request body accepted, in bytes (a 100k-key changeset is about 30 MB).
     public var maxBodyBytes: Int
     /// How long a provider may take to answer before the next candidate is tried (504 when none is left).
@@ -67,6 +70,8 @@ public struct GatewayRuntime: Sendable {
     let spend: SpendView
     let verifier: TokenVerifier
     let bodyBudget: BodyBudget
+    /// What `GET /metrics` serves.
+    public let metrics: GatewayMetrics
     let configuration: GatewayConfiguration
 
     public init(
@@ -85,6 +90,7 @@ public struct GatewayRuntime: Sendable {
                 client: upstream, logger: logger, refreshInterval: configuration.signingKeyRefreshInterval,
                 unknownKeyInterval: configuration.unknownSigningKeyInterval))
         bodyBudget = BodyBudget(capacity: configuration.maxBodyBytesInFlight)
+        metrics = GatewayMetrics()
         self.configuration = configuration
     }
 }
@@ -98,16 +104,18 @@ public enum GatewayApplication {
 
     /// The router, separate from the application so tests can drive it in-process. `providers`
     /// replaces the HTTP adapter for the HTTP provider types (benchmarks answer them in-process).
+    /// `role` picks what the router answers; every other path is 404.
     public static func router(
         store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger,
-        runtime: GatewayRuntime? = nil, upstream: UpstreamClient = .shared, providers: (any ProviderAdapter)? = nil
+        runtime: GatewayRuntime? = nil, upstream: UpstreamClient = .shared, providers: (any ProviderAdapter)? = nil,
+        serving role: ListenerRole = .all
     ) throws -> GatewayRouter {
         let runtime =
             runtime ?? GatewayRuntime(store: store, configuration: configuration, logger: logger, upstream: upstream)
         let bodyLimit = RequestBodyLimit(maxBytes: configuration.maxBodyBytes)
         let router = Router()
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: RouteGuardMiddleware(table: .gateway))
+        router.add(middleware: RouteGuardMiddleware(table: .serving(role)))
         router.add(middleware: RequestBodyMiddleware(limit: bodyLimit))
         router.add(
             middleware: AdminAuthMiddleware(
@@ -117,7 +125,7 @@ public enum GatewayApplication {
         // Compact JSON: a 100k-key state is tens of megabytes, and indentation would add a third.
         try AdminAPIHandler(
             store: store, cache: runtime.cache, limiter: runtime.limiter, usageWriter: runtime.usageWriter,
-            spend: runtime.spend, logger: logger
+            spend: runtime.spend, metrics: runtime.metrics, logger: logger
         )
         .registerHandlers(on: router, configuration: .init(jsonEncodingOptions: [.withoutEscapingSlashes]))
         let plane = DataPlane(
@@ -126,26 +134,72 @@ public enum GatewayApplication {
             dispatch: UpstreamDispatch(
                 http: providers ?? HTTPProviderAdapter(client: upstream), vault: store,
                 timeoutSeconds: configuration.upstreamTimeoutSeconds),
-            verifier: runtime.verifier, bodyLimit: bodyLimit, bodyBudget: runtime.bodyBudget, logger: logger)
-        return GatewayRouter(plane: plane, admin: router)
+            verifier: runtime.verifier, bodyLimit: bodyLimit, bodyBudget: runtime.bodyBudget,
+            metrics: runtime.metrics, logger: logger)
+        return GatewayRouter(plane: role == .admin ? nil : plane, admin: router)
     }
 
+    /// The main listener's application (the data plane, and the admin API unless it has a
+    /// listener of its own), with the services that run beside it.
     public static func application(
         store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger,
         upstream: UpstreamClient = .shared, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let runtime = GatewayRuntime(store: store, configuration: configuration, logger: logger, upstream: upstream)
+        return try application(
+            store: store, tokens: tokens, configuration: configuration, logger: logger, runtime: runtime,
+            upstream: upstream, serving: configuration.adminListener == nil ? .all : .dataPlane,
+            onServerRunning: onServerRunning)
+    }
+
+    /// Every listener's application over one runtime: one when the admin API shares the data
+    /// plane's listener, two when ``GatewayConfiguration/adminListener`` is set. Each is a
+    /// service to run in one group; `onServerRunning` hears each listener's role and port.
+    public static func applications(
+        store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger,
+        upstream: UpstreamClient = .shared,
+        onServerRunning: @escaping @Sendable (ListenerRole, Int) async -> Void = { _, _ in }
+    ) throws -> [any Service] {
+        let runtime = GatewayRuntime(store: store, configuration: configuration, logger: logger, upstream: upstream)
+        guard let admin = configuration.adminListener else {
+            return [
+                try application(
+                    store: store, tokens: tokens, configuration: configuration, logger: logger, runtime: runtime,
+                    upstream: upstream, serving: .all, onServerRunning: { await onServerRunning(.all, $0) })
+            ]
+        }
+        var adminConfiguration = configuration
+        adminConfiguration.host = admin.host
+        adminConfiguration.port = admin.port
+        return [
+            try application(
+                store: store, tokens: tokens, configuration: configuration, logger: logger, runtime: runtime,
+                upstream: upstream, serving: .dataPlane, onServerRunning: { await onServerRunning(.dataPlane, $0) }),
+            try application(
+                store: store, tokens: tokens, configuration: adminConfiguration, logger: logger, runtime: runtime,
+                upstream: upstream, serving: .admin, onServerRunning: { await onServerRunning(.admin, $0) }),
+        ]
+    }
+
+    /// One listener: its router for `role`, its connection limits, and (on every listener but a
+    /// separate admin one) the services that run beside the server.
+    static func application(
+        store: any GatewayStore, tokens: AdminTokens, configuration: GatewayConfiguration, logger: Logger,
+        runtime: GatewayRuntime, upstream: UpstreamClient, serving role: ListenerRole,
+        onServerRunning: @escaping @Sendable (Int) async -> Void
+    ) throws -> some ApplicationProtocol {
         let limits = configuration.connections
         let open = OpenConnections(limit: limits.maxConnections)
         return Application(
             router: try router(
                 store: store, tokens: tokens, configuration: configuration, logger: logger, runtime: runtime,
-                upstream: upstream),
+                upstream: upstream, serving: role),
             server: .http1(
                 configuration: .init(additionalChannelHandlers: [ConnectionGuard(limits: limits, connections: open)])),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "gatewayd"),
-            services: services(store: store, runtime: runtime, configuration: configuration, logger: logger),
+            services: role == .admin
+                ? [] : services(store: store, runtime: runtime, configuration: configuration, logger: logger),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }

@@ -22,6 +22,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on (0 picks a free one).") var port = 8080
     @Option(help: "Write the port actually listened on to this file once the server is up.") var portFile: String?
+    @Option(
+        help:
+            "Serve the admin API and /metrics on this port only, not on --port (0 picks a free one); --port then serves the data plane and /healthz."
+    )
+    var adminPort: Int?
+    @Option(help: "The address the admin listener binds (with --admin-port).") var adminHost = "127.0.0.1"
+    @Option(help: "Write the admin listener's port to this file once it is up (with --admin-port).")
+    var adminPortFile: String?
     @Flag(help: "Create a master key and an admin token if there are none.") var `init` = false
     @Option(help: "The largest request body accepted, in bytes.") var maxBodyBytes = 64 << 20
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = Logger.Level.info
@@ -54,6 +62,12 @@ struct Serve: AsyncParsableCommand {
             ("--rate-limit-sync", rateLimitSync), ("--upstream-timeout", upstreamTimeout),
         ] where !(value > 0) || !value.isFinite {
             throw ValidationError("\(name) must be a positive number of seconds, not \(value)")
+        }
+        if adminPort == nil, adminPortFile != nil {
+            throw ValidationError("--admin-port-file needs --admin-port")
+        }
+        if let adminPort, adminPort != 0, adminPort == port, adminHost == host {
+            throw ValidationError("--admin-port must differ from --port on the same address")
         }
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be at least 1") }
         guard maxBodyBytesInFlight >= maxBodyBytes else {
@@ -93,23 +107,30 @@ struct Serve: AsyncParsableCommand {
         settings.staleStateLimit = .seconds(staleStateLimit)
         settings.drainTimeout = .seconds(drainTimeout)
         settings.rateLimitSyncInterval = .seconds(rateLimitSync)
+        settings.adminListener = adminPort.map { ListenAddress(host: adminHost, port: $0) }
         let configuration = settings
-        let portFile = self.portFile
+        let portFiles: [ListenerRole: String] = [
+            .all: portFile, .dataPlane: portFile, .admin: adminPortFile,
+        ].compactMapValues { $0 }
         @Sendable func serve(_ store: any GatewayStore, state: String) async throws {
             let upstream = GatewayApplication.upstreamClient(configuration)
-            let app = try GatewayApplication.application(
+            let listeners = try GatewayApplication.applications(
                 store: store, tokens: tokens, configuration: configuration, logger: logger, upstream: upstream,
-                onServerRunning: { port in
+                onServerRunning: { role, port in
+                    let host = role == .admin ? configuration.adminListener?.host ?? "" : configuration.host
                     logger.notice(
                         "listening",
                         metadata: [
-                            "host": .string(configuration.host), "port": .stringConvertible(port),
+                            "host": .string(host), "port": .stringConvertible(port), "serves": .string(role.rawValue),
                             "state": .string(state),
                         ])
-                    if let portFile { try? String(port).write(toFile: portFile, atomically: true, encoding: .utf8) }
+                    if let file = portFiles[role] {
+                        try? String(port).write(toFile: file, atomically: true, encoding: .utf8)
+                    }
                 })
             var group = ServiceGroupConfiguration(
-                services: [.init(service: app), .init(service: ShutdownWatchdog(limit: configuration.drainTimeout))],
+                services: listeners.map { .init(service: $0) }
+                    + [.init(service: ShutdownWatchdog(limit: configuration.drainTimeout))],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             // In-flight requests get most of the drain time; then the group cancels what is left,
             // and the watchdog ends the process at the drain time whatever still waits.

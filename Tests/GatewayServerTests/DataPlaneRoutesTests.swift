@@ -11,13 +11,8 @@ import Testing
 @Suite("Data-plane routes")
 struct DataPlaneRoutesTests {
     @Test func routesAnswerAsTheRouterDid() async throws {
-        let (fixture, key) = try await HostileRequestTests.prepared()
-        defer { fixture.cleanup() }
-        let app = Application(router: try fixture.router())
-        try await app.test(.router) { client in
-            var headers = HTTPFields()
-            headers[.authorization] = "Bearer \(key)"
-            headers[.contentType] = "application/json"
+        try await PreparedGateway.test { gateway, client in
+            let headers = gateway.headers
             let chat = ByteBuffer(string: #"{"model":"mock/echo","messages":[{"role":"user","content":"hi"}]}"#)
 
             try await client.execute(uri: "/v1/chat/completions", method: .post, headers: headers, body: chat) {

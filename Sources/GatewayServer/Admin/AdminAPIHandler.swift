@@ -4,6 +4,7 @@ import GatewayCore
 import GatewayModel
 import GatewayStore
 import Logging
+import OpenAPIRuntime
 
 /// The admin API's operations over a `GatewayStore`. Authentication and roles are enforced
 /// before these run (`AdminAuthMiddleware`); the caller is `AdminPrincipal.current`.
@@ -17,6 +18,8 @@ struct AdminAPIHandler: APIProtocol {
     let usageWriter: UsageWriter
     /// The data plane's balances and budget spend, which a grant here makes stale.
     let spend: SpendView
+    /// What the data plane counted; changesets are counted here.
+    let metrics: GatewayMetrics
     let logger: Logger
 
     private var actor: String { AdminPrincipal.current?.name ?? "unknown" }
@@ -38,6 +41,12 @@ struct AdminAPIHandler: APIProtocol {
             let held = try await cache.current()
             return .ok(.init(body: .json(.init(status: .degraded, revision: held.revision))))
         }
+    }
+
+    func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
+        metrics.state(revision: cache.held?.revision, sinceLastRead: cache.health.sinceLastRead)
+        for (team, balance) in spend.heldBalances() { metrics.credits(team: team, remainingMicroUSD: balance) }
+        return .ok(.init(body: .plainText(HTTPBody(metrics.text()))))
     }
 
     func getState(_ input: Operations.GetState.Input) async throws -> Operations.GetState.Output {
@@ -108,8 +117,14 @@ struct AdminAPIHandler: APIProtocol {
     func applyChangeset(_ input: Operations.ApplyChangeset.Input) async throws -> Operations.ApplyChangeset.Output {
         return await answering(Operations.ApplyChangeset.Output.default) {
             guard case .json(let changeset) = input.body else { throw StoreError.invalid("expected JSON") }
-            let result = try await store.apply(
-                changeset, actor: actor, idempotencyKey: input.headers.idempotencyKey)
+            let result: ChangesetResult
+            do {
+                result = try await store.apply(changeset, actor: actor, idempotencyKey: input.headers.idempotencyKey)
+            } catch {
+                metrics.changeset(.refused)
+                throw error
+            }
+            metrics.changeset(.applied)
             cache.invalidate()
             // Counts only: the result may hold minted secrets, which never reach a log.
             logger.info(

@@ -2,7 +2,9 @@ import HTTPTypes
 import Hummingbird
 
 /// Authenticates `/admin` requests with a bearer token and enforces roles: readers may only
-/// read (GET, HEAD, and POSTs that ask rather than change, like explain); anything else needs a writer. Other paths pass through untouched.
+/// read (GET, HEAD, and POSTs that ask rather than change, like explain); anything else needs a writer.
+/// `/metrics` needs a token too (any role): a scrape shows every team's traffic. Other paths
+/// (the data plane, `/healthz`) pass through untouched.
 struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let tokens: AdminTokens
     /// OIDC tokens mapped to roles by the issuers' admin grants.
@@ -13,7 +15,7 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     )
         async throws -> Response
     {
-        guard request.uri.path.hasPrefix("/admin/") else { return try await next(request, context) }
+        guard Self.protects(request.uri.path) else { return try await next(request, context) }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             return ErrorBody(code: "unauthorized", message: "an admin token is required: Authorization: Bearer <token>")
                 .response(.unauthorized)
@@ -46,6 +48,9 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             try await next(request, context)
         }
     }
+
+    /// Whether `path` is the admin API's or the metrics'.
+    static func protects(_ path: String) -> Bool { path.hasPrefix("/admin/") || path == "/metrics" }
 
     /// POST routes that only read (their body is a question, not a change): readers may call them.
     static var readingPosts: Set<String> { ["/admin/v1/explain"] }

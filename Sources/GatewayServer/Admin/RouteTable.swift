@@ -7,6 +7,7 @@ import Hummingbird
 public struct RouteTable: Sendable {
     public static let admin = RouteTable(routes: [
         ("/healthz", [.get]),
+        ("/metrics", [.get]),
         ("/admin/v1/state", [.get]),
         ("/admin/v1/providers/{name}", [.get]),
         ("/admin/v1/policy", [.get]),
@@ -28,6 +29,20 @@ public struct RouteTable: Sendable {
 
     /// Everything gatewayd serves.
     public static let gateway = RouteTable(routes: admin.routes + dataPlane.routes)
+
+    /// What a data-plane listener of its own serves: the data plane, and `/healthz` for the load
+    /// balancer in front of it.
+    public static let dataPlaneListener = RouteTable(
+        routes: admin.routes.filter { $0.path == "/healthz" } + dataPlane.routes)
+
+    /// The routes a listener serving `role` answers; every other path is 404 there.
+    public static func serving(_ role: ListenerRole) -> RouteTable {
+        switch role {
+        case .all: gateway
+        case .dataPlane: dataPlaneListener
+        case .admin: admin
+        }
+    }
 
     public let routes: [(path: String, methods: [HTTPRequest.Method])]
     /// Paths without parameters, looked up whole: every data-plane request is one of these.

@@ -21,6 +21,7 @@ struct DataPlane: Sendable {
     let verifier: TokenVerifier
     let bodyLimit: RequestBodyLimit
     let bodyBudget: BodyBudget
+    let metrics: GatewayMetrics
     let logger: Logger
 
     /// Who calls: a gateway key's secret, or a workload's OIDC token once verified
@@ -35,7 +36,13 @@ struct DataPlane: Sendable {
 
     /// `POST /v1/chat/completions`, `POST /v1/messages` and `POST /v1/responses`.
     func chat(_ request: Request, format: ChatFormat) async -> Response {
-        await serve(request, endpoint: .chat, format: format) { body in
+        let route: DataPlaneRoute
+        switch format {
+        case .openAI: route = .chatCompletions
+        case .anthropic: route = .messages
+        case .responses: route = .responses
+        }
+        return await serve(request, route: route, endpoint: .chat, format: format) { body in
             .chat(
                 format: format, body: body, stream: body["stream"]?.bool == true,
                 includeUsage: body["stream_options"]?["include_usage"]?.bool == true)
@@ -44,17 +51,21 @@ struct DataPlane: Sendable {
 
     /// `POST /v1/embeddings`.
     func embeddings(_ request: Request) async -> Response {
-        await serve(request, endpoint: .embeddings, format: .openAI) { .embeddings(body: $0) }
+        await serve(request, route: .embeddings, endpoint: .embeddings, format: .openAI) { .embeddings(body: $0) }
     }
 
     private func serve(
-        _ request: Request, endpoint: AdmissionRequest.Endpoint, format: ChatFormat,
+        _ request: Request, route: DataPlaneRoute, endpoint: AdmissionRequest.Endpoint, format: ChatFormat,
         operation: (JSON) -> UpstreamCall.Operation
     ) async -> Response {
         let requestID = RequestID.next()
         let started = ContinuousClock.now
+        let traceID = TraceParent.traceID(request.headers[TraceParent.name])
         func refuse(_ refusal: Refusal, _ admission: Admission? = nil) -> Response {
-            log(requestID, admission, refusal: refusal, started: started)
+            metrics.refused(
+                route: route, team: admission?.team?.metadata.name,
+                model: admission.flatMap { $0.model.isEmpty ? nil : $0.model }, refusal: refusal)
+            log(requestID, admission, refusal: refusal, started: started, traceID: traceID)
             return DataPlaneError(
                 refusal: refusal, requestID: requestID, team: admission?.team?.metadata.name,
                 key: admission?.keyName, format: format
@@ -120,6 +131,7 @@ struct DataPlane: Sendable {
         if let refusal = admission.refusal { return refuse(refusal, admission) }
 
         let result: Result<UpstreamDispatch.Served, Refusal>
+        let called = ContinuousClock.now
         do {
             result = try await dispatch.serve(
                 admission, snapshot: snapshot, operation: operation(body), requestCredential: requestCredential,
@@ -132,7 +144,9 @@ struct DataPlane: Sendable {
         case .failure(let refusal): return refuse(refusal, admission)
         case .success(let value): served = value
         }
+        metrics.upstream(provider: served.candidate.provider, took: ContinuousClock.now - called)
         for (candidate, failure) in served.failures {
+            metrics.fellBack(from: candidate.provider)
             logger.warning(
                 "fell back",
                 metadata: [
@@ -145,10 +159,16 @@ struct DataPlane: Sendable {
         if format == .anthropic { headers[DataPlaneHeaders.anthropicRequestID] = requestID }
         headers[DataPlaneHeaders.servedBy] = served.candidate.provider
         headers[DataPlaneHeaders.credential] = served.candidate.credentialKind.rawValue
+        @Sendable func finished(_ usage: TokenUsage) {
+            metrics.served(
+                route: route, team: admission.team?.metadata.name ?? "none", model: served.candidate.model,
+                provider: served.candidate.provider, credential: served.candidate.credentialKind)
+            log(requestID, admission, served: served.candidate, usage: usage, started: started, traceID: traceID)
+        }
         func answer(_ body: ByteBuffer, usage: TokenUsage) async -> Response {
             await account(
                 admission, served.candidate, usage, requestID: requestID, endpoint: endpoint, snapshot: snapshot)
-            log(requestID, admission, served: served.candidate, usage: usage, started: started)
+            finished(usage)
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
         }
@@ -165,7 +185,15 @@ struct DataPlane: Sendable {
                 status: .ok, headers: headers,
                 body: ResponseBody { writer in
                     do {
-                        for try await event in events { try await writer.write(ByteBuffer(bytes: event.bytes)) }
+                        var first = true
+                        for try await event in events {
+                            if first {
+                                first = false
+                                plane.metrics.firstToken(
+                                    provider: served.candidate.provider, after: ContinuousClock.now - called)
+                            }
+                            try await writer.write(ByteBuffer(bytes: event.bytes))
+                        }
                     } catch {
                         plane.logger.warning(
                             "the upstream stream broke",
@@ -174,7 +202,7 @@ struct DataPlane: Sendable {
                     await plane.account(
                         admission, served.candidate, meter.usage, requestID: requestID, endpoint: endpoint,
                         snapshot: snapshot)
-                    plane.log(requestID, admission, served: served.candidate, usage: meter.usage, started: started)
+                    finished(meter.usage)
                     try await writer.finish(nil)
                 })
         }
@@ -203,13 +231,13 @@ struct DataPlane: Sendable {
     /// One line per request: who, what, how it was served or why it was refused. Never content.
     func log(
         _ requestID: String, _ admission: Admission?, refusal: Refusal? = nil, served: RouteCandidate? = nil,
-        usage: TokenUsage? = nil, started: ContinuousClock.Instant
+        usage: TokenUsage? = nil, started: ContinuousClock.Instant, traceID: String? = nil
     ) {
         guard logger.logLevel <= .info, refusal != nil || served != nil else { return }
         let served = refusal == nil ? served : nil
         // In key order, the order the log handler gives metadata, so the line can go straight out.
         var fields: [(key: String, value: String)] = []
-        fields.reserveCapacity(11)
+        fields.reserveCapacity(12)
         func add(_ key: String, _ value: String?) {
             if let value { fields.append((key, value)) }
         }
@@ -225,6 +253,7 @@ struct DataPlane: Sendable {
         add("provider", served?.provider)
         add("requestId", requestID)
         add("team", admission?.team?.metadata.name)
+        add("traceId", traceID)
         let message = refusal == nil ? "served" : "refused"
         // Straight to our handler, the line costs 1 – 3 µs; through Logger.Metadata, sorting and
         // time formatting per line it cost 5 – 15 µs, the largest piece of the data plane's own

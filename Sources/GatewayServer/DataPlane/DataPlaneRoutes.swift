@@ -10,13 +10,15 @@ import Hummingbird
 /// shape. A data-plane path asked with another method still reaches the router, whose route
 /// guard answers 405 from the same table.
 public struct GatewayResponder<Admin: HTTPResponder>: HTTPResponder where Admin.Context == BasicRequestContext {
-    let plane: DataPlane
+    /// Nil on a listener serving only the admin API: every path goes to the router, whose route
+    /// guard answers 404 for the data plane's.
+    let plane: DataPlane?
     let admin: Admin
 
     public func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         // The handlers answer every failure themselves, in the data plane's error shape. The
         // POST routes read their bodies themselves, after the credential is checked.
-        guard let route = DataPlaneRoute.matching(request.method, request.uri.path) else {
+        guard let plane, let route = DataPlaneRoute.matching(request.method, request.uri.path) else {
             return try await admin.respond(to: request, context: context)
         }
         let get: (Request) async -> Response
@@ -36,7 +38,7 @@ public struct GatewayResponder<Admin: HTTPResponder>: HTTPResponder where Admin.
 
 /// Builds ``GatewayResponder`` where Hummingbird expects a router.
 public struct GatewayRouter: HTTPResponderBuilder {
-    let plane: DataPlane
+    let plane: DataPlane?
     /// The admin API (and the route guard's 404 and 405 for every path).
     public let admin: Router<BasicRequestContext>
 

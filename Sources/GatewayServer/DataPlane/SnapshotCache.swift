@@ -83,6 +83,9 @@ final class SnapshotCache: Sendable {
         }
     }
 
+    /// The snapshot held now, without loading one.
+    var held: GatewaySnapshot? { state.withLock { $0.snapshot } }
+
     /// Marks the snapshot stale; the next request reloads it if the revision moved.
     func invalidate() {
         state.withLock { $0.generation += 1 }

@@ -63,6 +63,12 @@ final class SpendView: SpendLedger, Sendable {
         self.capacity = capacity
     }
 
+    /// The credit balances held now, by team: the teams this instance has admitted paid requests
+    /// for (what the metrics show, without a store read per team).
+    func heldBalances() -> [String: Int64] {
+        figures.withLock { $0.balances.mapValues(\.value) }
+    }
+
     func balance(team: String) async throws -> Int64 {
         try await figure(
             get: { $0.balances[team] }, set: { $0.balances[team] = $1 },

@@ -74,6 +74,11 @@ final class StateHealth: Sendable {
     /// Whether the last read of the store failed.
     var isDown: Bool { state.withLock { $0.downSince != nil } }
 
+    /// How long ago the store was last read successfully; nil before the first read.
+    var sinceLastRead: Duration? {
+        state.withLock { $0.lastRead }.map { ContinuousClock.now - $0 }
+    }
+
     /// Whether state read at the last successful read may still be served.
     var mayServeHeldState: Bool {
         state.withLock { state in
