@@ -17,6 +17,10 @@ public struct GatewayConfiguration: Sendable {
     /// Where the admin API and `/metrics` listen when they have a listener of their own; nil:
     /// on the data plane's (``ListenerRole``).
     public var adminListener: ListenAddress?
+    /// The main listener's certificate and key; nil: plain HTTP.
+    public var tls: TLSCertificates?
+    /// The admin listener's certificate and key (with ``adminListener``); nil: plain HTTP.
+    public var adminTLS: TLSCertificates?
     /// The largest request body accepted, in bytes (a 100k-key changeset is about 30 MB).
     public var maxBodyBytes: Int
     /// How long a provider may take to answer before the next candidate is tried (504 when none is left).
@@ -171,6 +175,7 @@ public enum GatewayApplication {
         var adminConfiguration = configuration
         adminConfiguration.host = admin.host
         adminConfiguration.port = admin.port
+        adminConfiguration.tls = configuration.adminTLS
         return [
             try application(
                 store: store, tokens: tokens, configuration: configuration, logger: logger, runtime: runtime,
@@ -195,7 +200,8 @@ public enum GatewayApplication {
                 store: store, tokens: tokens, configuration: configuration, logger: logger, runtime: runtime,
                 upstream: upstream, serving: role),
             server: .http1(
-                configuration: .init(additionalChannelHandlers: [ConnectionGuard(limits: limits, connections: open)])),
+                configuration: .init(additionalChannelHandlers: [ConnectionGuard(limits: limits, connections: open)]),
+                certificates: configuration.tls),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "gatewayd"),
             services: role == .admin
@@ -218,6 +224,8 @@ public enum GatewayApplication {
                 activity: runtime.activity, store: store, interval: configuration.keyUseFlushInterval,
                 logger: logger),
         ]
+        let certificates = [configuration.tls, configuration.adminTLS].compactMap { $0 }
+        if !certificates.isEmpty { services.append(CertificateReloader(certificates: certificates, logger: logger)) }
         if let exchange = store as? any RateLimitExchange {
             services.append(
                 RateLimitSync(

@@ -30,6 +30,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The address the admin listener binds (with --admin-port).") var adminHost = "127.0.0.1"
     @Option(help: "Write the admin listener's port to this file once it is up (with --admin-port).")
     var adminPortFile: String?
+    @Option(help: "Serve --port over TLS with this PEM certificate chain (with --tls-key; reread on SIGHUP).")
+    var tlsCertificate: String?
+    @Option(help: "The PEM private key of --tls-certificate.") var tlsKey: String?
+    @Option(
+        help: "Serve --admin-port over TLS with this PEM certificate chain (with --admin-tls-key; reread on SIGHUP).")
+    var adminTLSCertificate: String?
+    @Option(help: "The PEM private key of --admin-tls-certificate.") var adminTLSKey: String?
     @Flag(help: "Create a master key and an admin token if there are none.") var `init` = false
     @Option(help: "The largest request body accepted, in bytes.") var maxBodyBytes = 64 << 20
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = Logger.Level.info
@@ -63,8 +70,14 @@ struct Serve: AsyncParsableCommand {
         ] where !(value > 0) || !value.isFinite {
             throw ValidationError("\(name) must be a positive number of seconds, not \(value)")
         }
-        if adminPort == nil, adminPortFile != nil {
-            throw ValidationError("--admin-port-file needs --admin-port")
+        if adminPort == nil, adminPortFile != nil || adminTLSCertificate != nil {
+            throw ValidationError("--admin-port-file and --admin-tls-certificate need --admin-port")
+        }
+        if (tlsCertificate == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-certificate and --tls-key go together")
+        }
+        if (adminTLSCertificate == nil) != (adminTLSKey == nil) {
+            throw ValidationError("--admin-tls-certificate and --admin-tls-key go together")
         }
         if let adminPort, adminPort != 0, adminPort == port, adminHost == host {
             throw ValidationError("--admin-port must differ from --port on the same address")
@@ -108,6 +121,17 @@ struct Serve: AsyncParsableCommand {
         settings.drainTimeout = .seconds(drainTimeout)
         settings.rateLimitSyncInterval = .seconds(rateLimitSync)
         settings.adminListener = adminPort.map { ListenAddress(host: adminHost, port: $0) }
+        do {
+            if let tlsCertificate, let tlsKey {
+                settings.tls = try TLSCertificates(certificateFile: tlsCertificate, keyFile: tlsKey)
+            }
+            if let adminTLSCertificate, let adminTLSKey {
+                settings.adminTLS = try TLSCertificates(certificateFile: adminTLSCertificate, keyFile: adminTLSKey)
+            }
+        } catch {
+            logger.critical("cannot start", metadata: ["reason": .string(String(describing: error))])
+            throw ExitCode(2)
+        }
         let configuration = settings
         let portFiles: [ListenerRole: String] = [
             .all: portFile, .dataPlane: portFile, .admin: adminPortFile,
@@ -122,6 +146,8 @@ struct Serve: AsyncParsableCommand {
                         "listening",
                         metadata: [
                             "host": .string(host), "port": .stringConvertible(port), "serves": .string(role.rawValue),
+                            "tls": .stringConvertible(
+                                (role == .admin ? configuration.adminTLS : configuration.tls) != nil),
                             "state": .string(state),
                         ])
                     if let file = portFiles[role] {
