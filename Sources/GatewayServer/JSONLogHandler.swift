@@ -76,9 +76,17 @@ public struct JSONLogHandler: LogHandler {
         return line
     }
 
-    /// Writes `line` to standard error in one `write`, so lines of concurrent requests never interleave.
+    /// Writes `line` to standard error whole, so lines of concurrent requests never interleave.
+    /// On an event loop the line joins the loop's ``LogBatch`` and goes out with the other lines of
+    /// the same pass of the loop, in one `write`.
     static func emit(_ line: [UInt8]) {
-        line.withUnsafeBytes { bytes in
+        if LogBatch.append(line) { return }
+        writeAll(line)
+    }
+
+    /// `bytes` to standard error, in as few `write` calls as the kernel allows.
+    static func writeAll(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { bytes in
             var remaining = bytes
             while !remaining.isEmpty {
                 let written = write(2, remaining.baseAddress, remaining.count)

@@ -14,12 +14,15 @@ public struct AdmissionPipeline: Sendable {
     }
 
     /// Runs every step; `consume` takes from the rate-limit buckets (false for explanations).
+    /// `identified`: steps 1 and 2 already decided for this caller over this snapshot
+    /// (``AdmissionPolicy/evaluate(_:identified:)``).
     public func admit(
-        _ request: AdmissionRequest, consume: Bool = true, forAdmin: Bool = false
+        _ request: AdmissionRequest, identified: Admission? = nil, consume: Bool = true, forAdmin: Bool = false
     ) async throws
         -> Admission
     {
-        var admission = AdmissionPolicy(snapshot: snapshot, forAdmin: forAdmin).evaluate(request)
+        var admission = AdmissionPolicy(snapshot: snapshot, forAdmin: forAdmin).evaluate(
+            request, identified: identified)
         try await SpendCheck(ledger: ledger).apply(to: &admission, snapshot: snapshot, now: request.now)
         limiter.apply(to: &admission, consume: consume)
         return admission

@@ -13,8 +13,13 @@ public struct AdmissionPolicy: Sendable {
         self.forAdmin = forAdmin
     }
 
-    public func evaluate(_ request: AdmissionRequest) -> Admission {
-        var admission = identify(request)
+    ///
+    /// `identified` is ``identify(_:)``'s answer for the same caller over the same snapshot, when
+    /// the caller was identified before the model was known (the data plane does so before it reads
+    /// a body); steps 1 and 2 are then not run again.
+    public func evaluate(_ request: AdmissionRequest, identified: Admission? = nil) -> Admission {
+        var admission =
+            identified.map { Admission($0, requestedModel: request.model) } ?? identify(request)
         guard admission.isAdmitted, let key = admission.key, let team = admission.team else { return admission }
         decide(request, team: team, key: key, &admission)
         return admission

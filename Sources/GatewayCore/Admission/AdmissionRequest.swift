@@ -40,7 +40,7 @@ public struct AdmissionRequest: Sendable {
 
 /// The admission of one request so far: the trace, and either the route or the refusal.
 public struct Admission: Sendable {
-    public let requestedModel: String
+    public private(set) var requestedModel: String
     /// The model after rewrites.
     public internal(set) var model: String
     public internal(set) var team: TeamRecord?
@@ -51,6 +51,13 @@ public struct Admission: Sendable {
     public internal(set) var route: [RouteCandidate] = []
 
     init(requestedModel: String) {
+        self.requestedModel = requestedModel
+        self.model = requestedModel
+    }
+
+    /// `identified` (steps 1 and 2, decided before the model was known) for a request for `model`.
+    init(_ identified: Admission, requestedModel: String) {
+        self = identified
         self.requestedModel = requestedModel
         self.model = requestedModel
     }

@@ -5,10 +5,17 @@ import NIOHTTPTypes
 /// Enforces ``ConnectionLimits`` on one client connection: it sits after HTTP parsing, so it sees
 /// each request's head, body parts and end, and each response's end.
 ///
-/// One timer at a time: from accept to the first head (`headerTimeout`), between body parts
+/// One deadline at a time: from accept to the first head (`headerTimeout`), between body parts
 /// (`bodyTimeout`), and from a response's end to the next head (`idleTimeout`). While gatewayd
-/// works on a request (read, not yet answered) none runs: a long stream is not idle. When a timer
-/// fires the connection is closed; a half-sent header cannot be answered in HTTP.
+/// works on a request (read, not yet answered) none holds: a long stream is not idle. When a
+/// deadline passes the connection is closed; a half-sent header cannot be answered in HTTP.
+///
+/// A request moves the deadline four times, and scheduling and cancelling an event-loop task
+/// each time was measurable under load (docs/architecture.md, "Fast paths"). So a move only
+/// stores the new deadline; one timer per connection fires at the deadline or after the shortest
+/// timeout, whichever is first, and sets itself again for a deadline that has moved. A timer set
+/// no later than the shortest timeout from now is never later than a deadline set after it, so a
+/// moved deadline never needs the timer rescheduled.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -22,7 +29,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var readingBody = false
     /// Requests whose head was read and whose response has not ended (HTTP pipelining allows several).
     private var unanswered = 0
+    /// When the connection is closed unless something happens first; nil while a request is worked on.
+    private var deadline: NIODeadline?
     private var timer: Scheduled<Void>?
+    /// When ``timer`` fires.
+    private var timerFires = NIODeadline.distantFuture
 
     init(limits: ConnectionLimits, connections: OpenConnections) {
         self.limits = limits
@@ -34,7 +45,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancelTimer()
+        stopTimer()
         if counted {
             counted = false
             connections.close()
@@ -47,7 +58,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancelTimer()
+        stopTimer()
         if counted {
             counted = false
             connections.close()
@@ -69,7 +80,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             if readingBody { schedule(context, after: limits.bodyTimeout) }
         case .end:
             readingBody = false
-            cancelTimer()
+            clearDeadline()
         }
         context.fireChannelRead(data)
     }
@@ -91,7 +102,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// A connection past the cap gets one clean answer and is closed.
     private func refuse(_ context: ChannelHandlerContext) {
-        cancelTimer()
+        stopTimer()
         let body = ByteBuffer(
             string:
                 #"{"error":{"message":"gatewayd has as many connections open as it may; retry shortly","type":"api_error","param":null,"code":"overloaded"}}"#
@@ -110,15 +121,49 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func schedule(_ context: ChannelHandlerContext, after delay: Duration) {
-        cancelTimer()
-        let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds)) { [weak self] in
-            self?.timer = nil
-            context.close(promise: nil)
+        let now = NIODeadline.now()
+        deadline = now + Self.timeAmount(delay)
+        armTimer(context, now: now)
+    }
+
+    /// Sets the timer for the deadline, or for the shortest timeout from now if that is sooner,
+    /// unless one set earlier already fires before the deadline.
+    private func armTimer(_ context: ChannelHandlerContext, now: NIODeadline) {
+        guard let deadline, timer == nil || timerFires > deadline else { return }
+        timer?.cancel()
+        let fires = min(deadline, now + shortest)
+        timerFires = fires
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: fires) { [weak self] in
+            guard let self else { return }
+            self.timer = nil
+            self.timerFires = .distantFuture
+            guard let deadline = self.deadline else { return }
+            let now = NIODeadline.now()
+            if now >= deadline {
+                context.close(promise: nil)
+            } else {
+                self.armTimer(context, now: now)
+            }
         }
     }
 
-    private func cancelTimer() {
+    /// The shortest of the three timeouts: how far ahead the timer is ever set.
+    private var shortest: TimeAmount {
+        Self.timeAmount(min(limits.headerTimeout, limits.bodyTimeout, limits.idleTimeout))
+    }
+
+    private static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    /// No deadline holds; the timer, if set, finds none when it fires.
+    private func clearDeadline() {
+        deadline = nil
+    }
+
+    /// The connection is gone: the timer goes too.
+    private func stopTimer() {
+        deadline = nil
         timer?.cancel()
         timer = nil
     }

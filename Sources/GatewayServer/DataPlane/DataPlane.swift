@@ -122,7 +122,8 @@ struct DataPlane: Sendable {
             admission = try await pipeline.admit(
                 AdmissionRequest(
                     caller: caller, model: model, endpoint: endpoint,
-                    carriesCredential: requestCredential != nil))
+                    carriesCredential: requestCredential != nil),
+                identified: identified)
         } catch {
             // Only the credit and budget figures are read during admission.
             return refuse(stateUnavailable(.credits, error, requestID: requestID))

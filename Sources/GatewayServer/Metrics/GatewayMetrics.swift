@@ -31,19 +31,41 @@ public final class GatewayMetrics: Sendable {
         providers = LabelBound(capacity: maxProviders)
     }
 
+    /// The labels of a served request's series: the key of ``servedSeries``.
+    private struct ServedLabels: Hashable {
+        var route: DataPlaneRoute
+        var team: String
+        var model: String
+        var provider: String
+        var credential: UsageRecord.CredentialKind
+    }
+
+    /// The series of served requests and of upstream latency, found once and then kept: the
+    /// registry builds each series' name and looks it up under its lock on every call, which
+    /// showed in the profile of a loaded gatewayd (BENCHMARKS.md, "Data plane"). Bounded as the
+    /// labels are (``LabelBound``).
+    private let servedSeries = Mutex<[ServedLabels: Counter]>([:])
+    private let upstreamSeries = Mutex<[String: DurationHistogram]>([:])
+
     /// A data-plane request answered by a provider.
     func served(
         route: DataPlaneRoute, team: String, model: String, provider: String, credential: UsageRecord.CredentialKind
     ) {
-        registry.makeCounter(
+        let labels = ServedLabels(route: route, team: team, model: model, provider: provider, credential: credential)
+        if let counter = servedSeries.withLock({ $0[labels] }) { return counter.increment() }
+        let counter = registry.makeCounter(
             descriptor: Self.describe(
                 "gatewayd_requests_total",
                 "Data-plane requests by route, team, model, provider, credential kind and HTTP status."),
             labels: [
                 ("route", route.label), ("team", teams.label(team)), ("model", models.label(model)),
                 ("provider", providers.label(provider)), ("credential", credential.rawValue), ("code", "200"),
-            ]
-        ).increment()
+            ])
+        // Kept only while the labels are themselves: past a cap many values share `other`'s series.
+        if teams.label(team) == team, models.label(model) == model, providers.label(provider) == provider {
+            servedSeries.withLock { $0[labels] = counter }
+        }
+        counter.increment()
     }
 
     /// A data-plane request refused by a layer of admission, or by the providers.
@@ -68,9 +90,14 @@ public final class GatewayMetrics: Sendable {
 
     /// How long a provider took to answer: the whole answer, or a stream's headers.
     func upstream(provider: String, took duration: Duration) {
-        record(
-            duration, provider: provider, in: "gatewayd_upstream_duration_seconds",
-            help: "Seconds from calling a provider to its answer (a stream: to its response headers).")
+        if let histogram = upstreamSeries.withLock({ $0[provider] }) { return histogram.record(duration) }
+        let histogram = registry.makeDurationHistogram(
+            descriptor: Self.describe(
+                "gatewayd_upstream_duration_seconds",
+                "Seconds from calling a provider to its answer (a stream: to its response headers)."),
+            labels: [("provider", providers.label(provider))], buckets: latencyBuckets)
+        if providers.label(provider) == provider { upstreamSeries.withLock { $0[provider] = histogram } }
+        histogram.record(duration)
     }
 
     /// How long a streamed answer took to send its first event, from the call to the provider.
