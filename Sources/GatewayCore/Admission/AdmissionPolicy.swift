@@ -13,6 +13,7 @@ public struct AdmissionPolicy: Sendable {
         self.forAdmin = forAdmin
     }
 
+    /// Steps 1–5 for `request`.
     ///
     /// `identified` is ``identify(_:)``'s answer for the same caller over the same snapshot, when
     /// the caller was identified before the model was known (the data plane does so before it reads

@@ -31,9 +31,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var unanswered = 0
     /// When the connection is closed unless something happens first; nil while a request is worked on.
     private var deadline: NIODeadline?
-    private var timer: Scheduled<Void>?
-    /// When ``timer`` fires.
-    private var timerFires = NIODeadline.distantFuture
+    /// The one timer, and when it fires.
+    private var timer: (task: Scheduled<Void>, fires: NIODeadline)?
 
     init(limits: ConnectionLimits, connections: OpenConnections) {
         self.limits = limits
@@ -80,7 +79,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             if readingBody { schedule(context, after: limits.bodyTimeout) }
         case .end:
             readingBody = false
-            clearDeadline()
+            // No deadline while the request is worked on; the timer, if set, finds none when it fires.
+            deadline = nil
         }
         context.fireChannelRead(data)
     }
@@ -129,14 +129,15 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// Sets the timer for the deadline, or for the shortest timeout from now if that is sooner,
     /// unless one set earlier already fires before the deadline.
     private func armTimer(_ context: ChannelHandlerContext, now: NIODeadline) {
-        guard let deadline, timer == nil || timerFires > deadline else { return }
-        timer?.cancel()
+        guard let deadline else { return }
+        if let timer {
+            guard timer.fires > deadline else { return }
+            timer.task.cancel()
+        }
         let fires = min(deadline, now + shortest)
-        timerFires = fires
-        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: fires) { [weak self] in
+        let task = context.eventLoop.assumeIsolated().scheduleTask(deadline: fires) { [weak self] in
             guard let self else { return }
             self.timer = nil
-            self.timerFires = .distantFuture
             guard let deadline = self.deadline else { return }
             let now = NIODeadline.now()
             if now >= deadline {
@@ -145,6 +146,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 self.armTimer(context, now: now)
             }
         }
+        timer = (task, fires)
     }
 
     /// The shortest of the three timeouts: how far ahead the timer is ever set.
@@ -156,15 +158,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
-    /// No deadline holds; the timer, if set, finds none when it fires.
-    private func clearDeadline() {
-        deadline = nil
-    }
-
     /// The connection is gone: the timer goes too.
     private func stopTimer() {
         deadline = nil
-        timer?.cancel()
+        timer?.task.cancel()
         timer = nil
     }
 }

@@ -40,12 +40,19 @@ public final class GatewayMetrics: Sendable {
         var credential: UsageRecord.CredentialKind
     }
 
-    /// The series of served requests and of upstream latency, found once and then kept: the
-    /// registry builds each series' name and looks it up under its lock on every call, which
-    /// showed in the profile of a loaded gatewayd (BENCHMARKS.md, "Data plane"). Bounded as the
+    /// The labels of a latency histogram's series: the key of ``histogramSeries``.
+    private struct HistogramLabels: Hashable {
+        var name: String
+        var provider: String
+    }
+
+    /// The series a served request touches, found once and then kept: the registry builds each
+    /// series' name and looks it up under its lock on every call, which showed in the profile of
+    /// a loaded gatewayd (BENCHMARKS.md, "Data plane"). Only series whose labels are the values
+    /// themselves are kept (past a cap many values share `other`'s), so these are bounded as the
     /// labels are (``LabelBound``).
     private let servedSeries = Mutex<[ServedLabels: Counter]>([:])
-    private let upstreamSeries = Mutex<[String: DurationHistogram]>([:])
+    private let histogramSeries = Mutex<[HistogramLabels: DurationHistogram]>([:])
 
     /// A data-plane request answered by a provider.
     func served(
@@ -53,16 +60,16 @@ public final class GatewayMetrics: Sendable {
     ) {
         let labels = ServedLabels(route: route, team: team, model: model, provider: provider, credential: credential)
         if let counter = servedSeries.withLock({ $0[labels] }) { return counter.increment() }
+        let (teamLabel, modelLabel, providerLabel) = (teams.label(team), models.label(model), providers.label(provider))
         let counter = registry.makeCounter(
             descriptor: Self.describe(
                 "gatewayd_requests_total",
                 "Data-plane requests by route, team, model, provider, credential kind and HTTP status."),
             labels: [
-                ("route", route.label), ("team", teams.label(team)), ("model", models.label(model)),
-                ("provider", providers.label(provider)), ("credential", credential.rawValue), ("code", "200"),
+                ("route", route.label), ("team", teamLabel), ("model", modelLabel), ("provider", providerLabel),
+                ("credential", credential.rawValue), ("code", "200"),
             ])
-        // Kept only while the labels are themselves: past a cap many values share `other`'s series.
-        if teams.label(team) == team, models.label(model) == model, providers.label(provider) == provider {
+        if teamLabel == team, modelLabel == model, providerLabel == provider {
             servedSeries.withLock { $0[labels] = counter }
         }
         counter.increment()
@@ -90,14 +97,9 @@ public final class GatewayMetrics: Sendable {
 
     /// How long a provider took to answer: the whole answer, or a stream's headers.
     func upstream(provider: String, took duration: Duration) {
-        if let histogram = upstreamSeries.withLock({ $0[provider] }) { return histogram.record(duration) }
-        let histogram = registry.makeDurationHistogram(
-            descriptor: Self.describe(
-                "gatewayd_upstream_duration_seconds",
-                "Seconds from calling a provider to its answer (a stream: to its response headers)."),
-            labels: [("provider", providers.label(provider))], buckets: latencyBuckets)
-        if providers.label(provider) == provider { upstreamSeries.withLock { $0[provider] = histogram } }
-        histogram.record(duration)
+        record(
+            duration, provider: provider, in: "gatewayd_upstream_duration_seconds",
+            help: "Seconds from calling a provider to its answer (a stream: to its response headers).")
     }
 
     /// How long a streamed answer took to send its first event, from the call to the provider.
@@ -108,10 +110,13 @@ public final class GatewayMetrics: Sendable {
     }
 
     private func record(_ duration: Duration, provider: String, in name: String, help: String) {
-        registry.makeDurationHistogram(
-            descriptor: Self.describe(name, help), labels: [("provider", providers.label(provider))],
-            buckets: latencyBuckets
-        ).record(duration)
+        let labels = HistogramLabels(name: name, provider: provider)
+        if let histogram = histogramSeries.withLock({ $0[labels] }) { return histogram.record(duration) }
+        let providerLabel = providers.label(provider)
+        let histogram = registry.makeDurationHistogram(
+            descriptor: Self.describe(name, help), labels: [("provider", providerLabel)], buckets: latencyBuckets)
+        if providerLabel == provider { histogramSeries.withLock { $0[labels] = histogram } }
+        histogram.record(duration)
     }
 
     /// A candidate failed and the request went on to the next one.
